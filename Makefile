@@ -1,0 +1,48 @@
+# The interface: make site | serve | test | accept | bench. Each sets up the environment if missing.
+SHELL := /bin/bash
+VENV  ?= .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MKDOCS := NO_MKDOCS_2_WARNING=1 PYTHONPATH=src $(VENV)/bin/mkdocs
+
+.PHONY: site serve test accept bench env chromium clean unit codeblocks
+
+env: $(STAMP)
+
+# torch/torchvision come from the machine's local wheel store (pip is capped there);
+# everything else is pinned in requirements.lock.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check torch==2.14.1 torchvision==0.29.1
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+site: $(STAMP)
+	$(MKDOCS) build --strict
+
+serve: $(STAMP)
+	$(MKDOCS) serve -a 127.0.0.1:8000 --livereload
+
+accept: $(STAMP)
+	EXECDOCS_ACCEPT=1 $(MKDOCS) build
+	@echo "Recorded. Review with: git diff --stat records/ && git diff records/"
+
+unit: $(STAMP)
+	PYTHONPATH=src $(PY) -m pytest -q
+
+codeblocks: $(STAMP)
+	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
+
+test: $(STAMP) chromium site
+	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q tests
+	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
+
+bench: $(STAMP) site
+	PYTHONPATH=src $(PY) benchmarks/bench.py
+
+clean:
+	rm -rf site .cache docs/notebooks

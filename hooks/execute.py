@@ -1,0 +1,14 @@
+"""Run every page's code blocks before MkDocs renders anything (on_pre_build)."""
+import logging
+
+from execdocs import lock
+from execdocs.build import prepare
+from execdocs.state import settings_from_env
+
+log = logging.getLogger("mkdocs.plugins.execdocs")
+
+
+def on_pre_build(config, **kwargs):
+    settings = settings_from_env(config.docs_dir, config.config_file_path)
+    lock.acquire(settings.cache_dir, log.info)
+    prepare(settings, log.info)

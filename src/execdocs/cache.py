@@ -1,0 +1,139 @@
+"""Cache: reuse a chain's results when nothing that could change them changed.
+
+The key hashes the chain's code and options, the project source it imports, the engine
+version, torch/torchvision versions and the device kind.  Prose is not in the key, so
+prose edits re-run nothing.  Entries are written to a temporary file and renamed into
+place (readers never see half an entry); an entry that fails to load is treated as
+missing and re-run.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.metadata
+import json
+import os
+import pickle
+import platform
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from . import __version__
+from .model import BlockResult, Chain
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"execdocs": __version__, "python": platform.python_version()}
+    for name in ("torch", "torchvision", "numpy", "matplotlib"):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def guess_device_kind() -> str:
+    """The device kind without importing torch (the parent process stays light).
+
+    ``EXECDOCS_DEVICE`` overrides; the worker reports the real kind and the session
+    warns when they differ.
+    """
+    if os.environ.get("EXECDOCS_DEVICE"):
+        return os.environ["EXECDOCS_DEVICE"]
+    if Path("/dev/nvidia0").exists() or Path("/proc/driver/nvidia/version").exists():
+        return "cuda"
+    if platform.system() == "Darwin" and platform.machine() == "arm64":
+        return "mps"
+    return "cpu"
+
+
+def imported_modules(code: str) -> set[str]:
+    """Top-level names of modules a block imports (unparsable code imports nothing)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+class ProjectSources:
+    """Hashes of the project's own importable code, so editing cnnlab re-runs its users."""
+
+    def __init__(self, roots: list[Path]):
+        self.roots = roots
+        self._memo: dict[str, str | None] = {}
+
+    def digest(self, module: str) -> str | None:
+        if module not in self._memo:
+            self._memo[module] = self._hash_module(module)
+        return self._memo[module]
+
+    def _hash_module(self, module: str) -> str | None:
+        for root in self.roots:
+            package, single = root / module, root / f"{module}.py"
+            files = sorted(package.rglob("*.py")) if package.is_dir() else [single] if single.is_file() else []
+            if files:
+                digest = hashlib.sha256()
+                for path in files:
+                    digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+                return digest.hexdigest()
+        return None
+
+
+def chain_key(chain: Chain, sources: ProjectSources, device: str) -> str:
+    """Content hash of everything that can change the chain's output."""
+    local = {}
+    for block in chain.blocks:
+        for module in sorted(imported_modules(block.code)):
+            if (digest := sources.digest(module)) is not None:
+                local[module] = digest
+    material = {
+        "blocks": [{"code": b.code, "marks": b.marks, "options": asdict(b.options)} for b in chain.blocks],
+        "local": local,
+        "versions": package_versions(),
+        "device": device,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+class ResultCache:
+    """Pickled result lists on disk, one file per chain key."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> list[BlockResult] | None:
+        try:
+            with open(self._path(key), "rb") as handle:
+                value = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception:  # noqa: BLE001 - corrupt or from an incompatible engine: re-run
+            return None
+        if not isinstance(value, list) or not all(isinstance(r, BlockResult) for r in value):
+            return None
+        return value
+
+    def put(self, key: str, results: list[BlockResult]) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,121 @@
+"""Small typed values passed between the pipeline stages.
+
+Every stage (parse → execute → capture → cache → compare → render) speaks in
+these types only, so each stage can be tested without the others and without
+MkDocs.  They are plain frozen dataclasses so they pickle across the worker
+process boundary and hash into cache keys.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Options:
+    """Per-block settings from an ``<!--exec: key=value ...-->`` marker."""
+
+    rtol: float = 1e-4  # relative tolerance for numbers in text output
+    atol: float = 1e-6  # absolute floor so values near zero compare sanely
+    image_tol: float = 2.0  # matplotlib compare_images RMS tolerance (0-255 scale)
+    timeout: float = 120.0  # seconds before the block is killed
+    per_device: bool = False  # record one entry per device kind (e.g. training curves)
+    output: str = "text"  # "markdown": stdout is inserted as Markdown (tables), not escaped
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced ```python block of a page, with the markers that precede it."""
+
+    page: str  # docs-relative path, e.g. "experiment.md"
+    index: int  # ordinal among the page's executable blocks (0-based)
+    line: int  # 1-based line of the opening fence
+    end_line: int  # 1-based line of the closing fence
+    code: str
+    indent: str = ""  # leading whitespace of the fence (admonitions, lists)
+    marks: tuple[str, ...] = ()  # e.g. ("pytest.mark.xfail",)
+    cont: bool = False  # continues the previous python block's namespace
+    expected_output: str | None = None  # text of a following expected-output fence
+    expected_ignore_ws: bool = False
+    expected_line: int | None = None  # 1-based line of the expected-output fence
+    options: Options = field(default_factory=Options)
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.line}"
+
+    @property
+    def expects_exception(self) -> bool:
+        return any(m.startswith("pytest.mark.xfail") for m in self.marks)
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Blocks that share one namespace: a head block plus its ``cont`` blocks."""
+
+    blocks: tuple[Block, ...]
+
+    @property
+    def head(self) -> Block:
+        return self.blocks[0]
+
+    @property
+    def page(self) -> str:
+        return self.head.page
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A matplotlib figure a block left open, saved as PNG bytes."""
+
+    png: bytes
+    alt: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ExceptionInfo:
+    type: str  # e.g. "RuntimeError"
+    message: str
+    traceback: str  # formatted, with frames inside the block named by page:line
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    """What running one block produced. Rendering and comparison read only this."""
+
+    stdout: str = ""
+    stderr: str = ""  # includes warnings
+    figures: tuple[Figure, ...] = ()
+    exception: ExceptionInfo | None = None
+    duration: float = 0.0
+    device: str = "cpu"
+    truncated: bool = False  # output was cut to the size limit
+    failure: str | None = None  # engine-level failure: timeout, crashed worker, sys.exit
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``remove`` lines starting at 1-based ``line`` with ``text``.
+
+    Stages that change a page (outputs under blocks, quiz widgets) describe their
+    changes as edits against the *original* Markdown, so line numbers stay valid
+    and errors always point at the author's file.
+    """
+
+    line: int
+    remove: int
+    text: str
+
+
+def apply_edits(markdown: str, edits: list[Edit]) -> str:
+    """Apply edits bottom-up so earlier line numbers are unaffected."""
+    lines = markdown.split("\n")
+    for edit in sorted(edits, key=lambda e: (e.line, e.remove), reverse=True):
+        start = edit.line - 1
+        lines[start : start + edit.remove] = edit.text.split("\n") if edit.text != "" else []
+    return "\n".join(lines)

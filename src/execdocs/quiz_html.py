@@ -1,0 +1,247 @@
+"""The text side of quizzes: scanning Markdown lines, and HTML widgets as line edits.
+
+The quiz region stays ``markdown`` (md_in_html) so the question text, code blocks, Hint and
+Solution admonitions render as ordinary Markdown; only the opening tag, the option lines and
+the line after the options are replaced.  The key is never written as plain text: the quiz
+carries ``data-key = fnv1a32("quiz-id:LETTER")``, which ``docs/assets/quiz.js`` recomputes
+for the clicked option.  That is obfuscation, not security: it only keeps the answer out of
+view-source, while readers without JavaScript can still open the Solution.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .model import Edit
+
+if TYPE_CHECKING:  # quiz.py imports this module, so only import its types for annotations
+    from .quiz import Option, Quiz
+
+FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,}|~{3,})\s*(?P<info>[^`]*?)\s*$")
+MARK_RE = re.compile(r"^\s*<!--\s*(?P<mark>.*?)\s*-->\s*$")
+BADGE_RE = re.compile(r'^\s*<!--\s*quiz-badge:\s*(?P<group>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*-->\s*$')
+FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
+CODE_RE = re.compile(r"(`+)(.+?)\1")
+STRONG_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+EM_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+# Attributes the widget derives itself; the author's copies are dropped to avoid duplicates.
+DERIVED = {"markdown", "data-key"}
+
+
+@dataclass(frozen=True)
+class BadgeMarker:
+    """A ``<!--quiz-badge: group "Title"-->`` line: where the group's badge appears."""
+
+    page: str
+    line: int
+    group: str
+    title: str | None = None
+
+
+def fence_mask(lines: list[str]) -> list[bool]:
+    """Mark lines inside (or delimiting) code fences, so quiz syntax shown as code is ignored."""
+    mask, opener = [False] * len(lines), None
+    for i, line in enumerate(lines):
+        if opener is None:
+            m = FENCE_RE.match(line)
+            if m:
+                opener, mask[i] = m["ticks"], True
+            continue
+        mask[i] = True
+        if _closes(line, opener):
+            opener = None
+    return mask
+
+
+def _closes(line: str, opener: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith(opener) and set(stripped) == {opener[0]}
+
+
+def find_close(lines: list[str], mask: list[bool], start: int) -> int:
+    """Index of the ``</div>`` closing the div at ``start`` (nested divs counted), or -1."""
+    depth = 0
+    for i in range(start, len(lines)):
+        if not mask[i]:
+            depth += len(re.findall(r"<div\b", lines[i])) - len(re.findall(r"</div\s*>", lines[i]))
+            if depth <= 0:
+                return i
+    return -1
+
+
+def fences(lines: list[str], start: int, end: int) -> list[tuple[int, int, str, str, str]]:
+    """(open index, close index, indent, info, code) of each fence in lines[start:end]."""
+    found, i = [], start
+    while i < end:
+        m = FENCE_RE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        j = i + 1
+        while j < end and not _closes(lines[j], m["ticks"]):
+            j += 1
+        body = [ln[len(m["indent"]):] for ln in lines[i + 1 : j]]
+        found.append((i, j, m["indent"], m["info"], "\n".join(body) + "\n"))
+        i = j + 1
+    return found
+
+
+def marks_before(lines: list[str], index: int) -> tuple[str, ...]:
+    """The marker comments on the lines directly above a fence (top to bottom)."""
+    marks, i = [], index - 1
+    while i >= 0 and MARK_RE.match(lines[i]):
+        marks.insert(0, MARK_RE.match(lines[i])["mark"])
+        i -= 1
+    return tuple(marks)
+
+
+def item_end(lines: list[str], index: int, end: int, base: str) -> int:
+    """First line after a list item's nested content (a non-blank line at base indentation)."""
+    for i in range(index + 1, end):
+        if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= len(base):
+            return i
+    return end
+
+
+def find_badges(markdown: str, page: str) -> list[BadgeMarker]:
+    """Every ``<!--quiz-badge: group "Title"-->`` marker line outside code fences."""
+    lines = markdown.split("\n")
+    mask = fence_mask(lines)
+    return [BadgeMarker(page, i + 1, m["group"], m["title"])
+            for i, m in enumerate(map(BADGE_RE.match, lines)) if m and not mask[i]]
+
+
+def fnv1a32(text: str) -> int:
+    """32-bit FNV-1a over UTF-8 bytes: tiny and identical in JS (crypto.subtle needs HTTPS)."""
+    h = FNV_OFFSET
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * FNV_PRIME) & 0xFFFFFFFF
+    return h
+
+
+def key_hash(quiz_id: str, letter: str) -> str:
+    """What ``data-key`` holds for the right option: 8 hex digits of fnv1a32("id:LETTER")."""
+    return f"{fnv1a32(f'{quiz_id}:{letter}'):08x}"
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def inline_markdown(text: str) -> str:
+    """Option text as inline HTML: code spans, **strong**, *em*; everything else escaped.
+
+    Option lines become raw HTML buttons, which Markdown does not process, so the few
+    inline forms authors use in options are rendered here.  ``_`` emphasis is left out on
+    purpose: options are full of identifiers such as ``in_channels``.
+    """
+    parts, pos = [], 0
+    for m in CODE_RE.finditer(text):
+        parts.append(_emphasis(_esc(text[pos : m.start()])))
+        parts.append(f"<code>{_esc(m.group(2).strip())}</code>")
+        pos = m.end()
+    parts.append(_emphasis(_esc(text[pos:])))
+    return "".join(parts)
+
+
+def _emphasis(escaped: str) -> str:
+    return EM_RE.sub(r"<em>\1</em>", STRONG_RE.sub(r"<strong>\1</strong>", escaped))
+
+
+def _mmss(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _open_tag(quiz: Quiz) -> str:
+    """The quiz <div>, keeping the author's attributes and adding the obfuscated key."""
+    attrs = [f'{k}="{_esc(v)}"' for k, v in quiz.attrs if k not in DERIVED]
+    attrs.append(f'data-key="{key_hash(quiz.quiz_id, quiz.key.letter)}"')
+    return f"{quiz.indent}<div {' '.join(attrs)} markdown>"
+
+
+def _header(quiz: Quiz) -> str:
+    """Category, difficulty, attempts left and the optional timer, on one bar."""
+    items = []
+    if quiz.category:
+        items.append(f'<span class="quiz-category">{_esc(quiz.category)}</span>')
+    if quiz.difficulty:
+        level = _esc(quiz.difficulty.lower())
+        items.append(f'<span class="quiz-difficulty" data-level="{level}">{_esc(quiz.difficulty)}</span>')
+    items.append(f'<span class="quiz-attempts">Attempts: <span class="quiz-attempts-left">{quiz.attempts}</span>'
+                 f' of {quiz.attempts} left</span>')
+    if quiz.timer:
+        items.append(f'<button type="button" class="quiz-timer" data-timer="{quiz.timer}" hidden '
+                     f'aria-label="Start a {_mmss(quiz.timer)} timer">Timer <span class="quiz-time">'
+                     f"{_mmss(quiz.timer)}</span></button>")
+    return f'{quiz.indent}<div class="quiz-header">{" ".join(items)}</div>'
+
+
+def _group_open(quiz: Quiz, extra: str = "", markdown: bool = False) -> str:
+    label = _esc(f"Answer options: {quiz.title}")
+    md = " markdown" if markdown else ""
+    return f'{quiz.indent}<div class="quiz-options{extra}" role="group" aria-label="{label}"{md}>'
+
+
+def _controls(quiz: Quiz) -> str:
+    """Feedback (announced politely) and the JS-only buttons, hidden until quiz.js runs."""
+    i = quiz.indent
+    return (f'{i}<p class="quiz-feedback" aria-live="polite"></p>\n'
+            f'{i}<div class="quiz-controls" hidden><button type="button" class="quiz-reveal">Reveal solution</button> '
+            f'<button type="button" class="quiz-reset">Reset</button></div>')
+
+
+def _button(quiz: Quiz, option: Option) -> str:
+    return (f'{quiz.indent}<button type="button" class="quiz-option" data-option="{option.letter}" aria-pressed="false">'
+            f'<span class="quiz-letter">{option.letter}</span> '
+            f'<span class="quiz-text">{inline_markdown(option.text)}</span></button>')
+
+
+def _choice_edits(quiz: Quiz) -> list[Edit]:
+    """Each option line becomes a button; the group wraps them, feedback follows the last."""
+    edits = []
+    for n, option in enumerate(quiz.options):
+        parts = ["", _group_open(quiz)] if n == 0 else []
+        parts.append(_button(quiz, option))
+        if n == len(quiz.options) - 1:
+            parts += [f"{quiz.indent}</div>", _controls(quiz), ""]
+        edits.append(Edit(option.line, 1, "\n".join(parts)))
+    return edits
+
+
+def _runs_edits(quiz: Quiz) -> list[Edit]:
+    """Options stay list items so their indented code blocks still render (and still run)."""
+    edits = []
+    for n, option in enumerate(quiz.options):
+        card = (f'{quiz.indent}- <span class="quiz-letter">{option.letter}</span> '
+                f'<span class="quiz-text">{inline_markdown(option.text)}</span> '
+                f'<button type="button" class="quiz-option quiz-select" data-option="{option.letter}" '
+                f'aria-pressed="false">Choose {option.letter}</button>')
+        text = "\n".join(["", _group_open(quiz, " quiz-options-runs", markdown=True), "", card]) if n == 0 else card
+        edits.append(Edit(option.line, 1, text))
+    closing = [f"{quiz.indent}</div>", _controls(quiz), "", quiz.options_end_text]
+    edits.append(Edit(quiz.options_end, 1, "\n".join(closing)))
+    return edits
+
+
+def render_edits(quiz: Quiz) -> list[Edit]:
+    """Edits (against the original Markdown) that turn one quiz region into its widget."""
+    edits = [Edit(quiz.line, 1, f"{_open_tag(quiz)}\n{_header(quiz)}")]
+    return edits + (_runs_edits(quiz) if quiz.check == "runs" else _choice_edits(quiz))
+
+
+def badge_html(group: str, title: str | None = None, indent: str = "") -> str:
+    """The hidden badge for a group; quiz.js un-hides it once every quiz of the group is right."""
+    name = _esc(title or f"{group.capitalize()} complete")
+    g = _esc(group)
+    return (f'{indent}<div class="quiz-badge" data-group="{g}" role="status" hidden>'
+            f'<span class="quiz-badge-icon" aria-hidden="true">&#127894;&#65039;</span> '
+            f'<strong class="quiz-badge-title">{name}</strong> '
+            f'<span class="quiz-badge-text">All {g} questions answered correctly.</span></div>\n'
+            f'{indent}<p class="quiz-progress" data-group="{g}" aria-live="polite" hidden></p>')
+
+
+def render_badge_edit(marker: BadgeMarker) -> Edit:
+    """Replace a ``<!--quiz-badge: group "Title"-->`` line with the badge markup."""
+    return Edit(marker.line, 1, badge_html(marker.group, marker.title))

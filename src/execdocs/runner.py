@@ -1,0 +1,119 @@
+"""Execute, worker side: run one chain of blocks in a fresh, seeded, sandboxed process.
+
+Each chain runs in its own process forked from a warm server that has already
+imported torch, numpy and matplotlib (``preload``).  Forking gives every chain a clean
+copy of the interpreter for ~tens of milliseconds, so global state a block changes
+(rcParams, default dtype, thread count, seeds, cwd, sys.path, environment variables)
+dies with it, and a block that crashes or hangs takes down only its own process.
+Results are sent block by block, so a hang in block 3 keeps blocks 1-2's results.
+"""
+from __future__ import annotations
+
+import linecache
+import os
+import random
+import shutil
+import tempfile
+import time
+import traceback
+
+from .capture import captured_streams, scrape_figures
+from .model import Block, BlockResult, Chain, ExceptionInfo
+
+NUM_THREADS = 1  # outputs are bit-reproducible only for a fixed thread count
+SEED = 0
+
+
+def preload() -> None:
+    """Imported once in the fork server: the expensive imports every block needs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import torch  # noqa: F401
+    import torchvision  # noqa: F401
+
+
+def device_kind() -> str:
+    """The device blocks will use, CUDA > MPS > CPU (cnnlab.pick_device agrees)."""
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def reset_state() -> None:
+    """Seed every RNG and put numeric libraries in a known configuration."""
+    random.seed(SEED)
+    os.environ["PYTHONHASHSEED"] = str(SEED)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import numpy as np
+    import torch
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(NUM_THREADS)
+    matplotlib.rcdefaults()
+    matplotlib.use("Agg")
+    plt.close("all")
+
+
+def _compile(block: Block, filename: str):
+    """Compile with line numbers of the Markdown file, so tracebacks say page:line."""
+    padded = "\n" * block.line + block.code
+    lines = linecache.cache.get(filename, (0, None, [], filename))[2]
+    wanted = padded.splitlines(keepends=True)
+    merged = [new if new.strip() else (lines[k] if k < len(lines) else new)
+              for k, new in enumerate(wanted)] + lines[len(wanted):]
+    linecache.cache[filename] = (len(padded), None, merged, filename)
+    return compile(padded, filename, "exec")
+
+
+def _exception_info(exc: BaseException) -> ExceptionInfo:
+    tb = exc.__traceback__.tb_next if exc.__traceback__ else None  # drop the runner's frame
+    formatted = "".join(traceback.format_exception(type(exc), exc, tb))
+    return ExceptionInfo(type=type(exc).__name__, message=str(exc), traceback=formatted)
+
+
+def run_block(block: Block, namespace: dict, filename: str, device: str) -> BlockResult:
+    """Run one block; never raises: every outcome becomes a BlockResult."""
+    start = time.perf_counter()
+    exception = failure = None
+    with captured_streams() as (out, err):
+        try:
+            exec(_compile(block, filename), namespace)
+        except SystemExit as exc:
+            failure = f"the block called sys.exit({exc.code!r}); blocks must not exit the interpreter"
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - every error is a result
+            exception = _exception_info(exc)
+        figures = scrape_figures()
+    return BlockResult(stdout=out.getvalue(), stderr=err.getvalue(), figures=figures,
+                       exception=exception, duration=time.perf_counter() - start,
+                       device=device, truncated=bool(out.dropped or err.dropped), failure=failure)
+
+
+def run_chain(chain: Chain, send, docs_dir: str) -> None:
+    """Child entry point: run each block and ``send`` its result as soon as it exists."""
+    workdir = tempfile.mkdtemp(prefix="execdocs-")
+    try:
+        os.chdir(workdir)
+        reset_state()
+        device = device_kind()
+        namespace = {"__MODULE__": "__main__"}  # what pytest-codeblocks gives a block
+        filename = os.path.join(docs_dir, chain.page)
+        for block in chain.blocks:
+            result = run_block(block, namespace, filename, device)
+            send(result)
+            if result.exception is not None or result.failure is not None:
+                break
+    finally:
+        os.chdir("/")
+        shutil.rmtree(workdir, ignore_errors=True)
