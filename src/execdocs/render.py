@@ -53,6 +53,12 @@ def problem_markdown(title: str, detail: str, kind: str = "failure") -> str:
     return f'!!! {kind} "{_alt(title)}"\n\n{indented}'
 
 
+def collapsed(text: str, title: str) -> str:
+    """Wrap output in a closed details block (quiz answers stay hidden until asked for)."""
+    body = "\n".join(("    " + line) if line.strip() else "" for line in text.splitlines())
+    return f'??? example "{_alt(title)}"\n\n{body}'
+
+
 def indent_block(text: str, indent: str) -> str:
     return "\n".join((indent + line) if line.strip() else line for line in text.splitlines())
 

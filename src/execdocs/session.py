@@ -22,7 +22,7 @@ from .execute import run_chains
 from .model import Block, BlockResult, Chain, Edit, apply_edits
 from .parse import chains as group_chains, parse_page
 from .record import PageRecord
-from .render import (figure_markdown, insertion_edit, problem_markdown, provenance_markdown,
+from .render import (collapsed, insertion_edit, problem_markdown, provenance_markdown,
                      result_markdown, timing_table)
 
 
@@ -138,6 +138,11 @@ class Session:
     # -- compare -----------------------------------------------------------------------
     def _check_page(self, page: str) -> None:
         record = PageRecord(self.settings.records_dir, page)
+        unrecorded = not self.settings.accept and not record.path.exists() and bool(self.pages[page])
+        if unrecorded:
+            self._problem(page, f"no record for {page}",
+                          f"{page} has executed blocks but no record file {record.path}; run `make accept` "
+                          "to record its outputs, then review and commit records/", page, 1)
         fresh: dict[int, BlockResult] = {}
         for block in self.pages[page]:
             result = self.results.get((page, block.index))
@@ -149,7 +154,7 @@ class Session:
             fresh[block.index] = result
             for err in self._block_errors(block, result):
                 self._add_error(err, page, block.line)
-            if not self.settings.accept:
+            if not self.settings.accept and not unrecorded:
                 for drift in record.compare(block, result, self._record_device(result)):
                     self._add_error(drift, page, block.line)
         self._check_quizzes(page, fresh)
@@ -225,16 +230,18 @@ class Session:
     def render(self, page: str, markdown: str, figure_prefix: str = "") -> str:
         """The page's Markdown with outputs, quiz widgets, problems and provenance."""
         edits: list[Edit] = []
+        try:
+            edits.extend(quizzes.page_edits(markdown, page))
+            hidden = _quiz_answer_lines(markdown, page)
+        except quizzes.QuizError:
+            hidden = set()  # already reported by _check_quizzes
         for block in self.pages.get(page, []):
             result = self.results.get((page, block.index))
             text = result_markdown(block, result, lambda f: figure_prefix + figure_name(f)) if result else ""
+            if text and block.line in hidden:
+                text = collapsed(text, "Run it: the real output (spoiler)")
             if edit := insertion_edit(block, text):
                 edits.append(edit)
-        try:
-            for quiz in quizzes.find_quizzes(markdown, page):
-                edits.extend(quizzes.render_edits(quiz))
-        except quizzes.QuizError:
-            pass  # already reported by _check_quizzes
         for problem in (p for p in self.problems if p.page == page):
             edits.append(Edit(line=problem.line, remove=0, text=problem_markdown(problem.title, problem.detail) + "\n"))
         body = apply_edits(markdown, edits)
@@ -249,6 +256,12 @@ class Session:
 
     def timing_markdown(self) -> str:
         return timing_table(self.timings)
+
+
+def _quiz_answer_lines(markdown: str, page: str) -> set[int]:
+    """Opening lines of quiz blocks whose output would give the answer away."""
+    return {fence.line for quiz in quizzes.find_quizzes(markdown, page)
+            if quiz.check in ("output", "raises") for fence in quiz.blocks}
 
 
 def figure_name(figure) -> str:
