@@ -29,3 +29,9 @@ def start(settings: Settings, log) -> Session:
 
 def current() -> Session | None:
     return _current
+
+
+def stop() -> None:
+    """Forget the current session (execution switched off for this build)."""
+    global _current
+    _current = None
