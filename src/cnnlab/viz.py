@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import matplotlib
-
+import matplotlib.figure
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -33,7 +33,7 @@ def _grid(n: int, ncols: int, cell_in: float, title: str):
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
     cell = min(cell_in, MAX_WIDTH_IN / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, cell * nrows + 0.5),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, (cell + 0.25) * nrows + 0.4),
                              squeeze=False)
     for ax in axes.flat[n:]:
         ax.set_visible(False)

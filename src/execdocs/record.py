@@ -23,7 +23,7 @@ SHARED = "any"  # device key for blocks whose output must not depend on the devi
 
 
 def record_name(page: str) -> str:
-    return page.replace("/", "__").rsplit(".", 1)[0]
+    return page.replace("../", "").replace("/", "__").rsplit(".", 1)[0]
 
 
 def exception_text(result: BlockResult) -> str | None:

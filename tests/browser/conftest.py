@@ -1,0 +1,209 @@
+"""Browser tests: headless Debian Chromium against the built site, served from 127.0.0.1.
+
+The site is ``$EXECDOCS_SITE`` when set, else the one ``make site`` left in ``site/`` when it is newer than every file in
+``docs/``; otherwise it is built (not strict) into a temporary directory once per session.
+Pages are discovered from the built site, so new pages are tested without editing a list.
+Every request to another host is aborted and recorded: the tests never touch the network.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MAIN_PAGES = ("index.html", "challenge.html", "experiment.html", "purpose.html", "metrics.html")
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+CHROMIUM = os.environ.get("EXECDOCS_CHROMIUM", "/usr/bin/chromium")
+
+
+# --------------------------------------------------------------------------- the site
+
+def _newest_mtime(folder: Path) -> float:
+    return max((p.stat().st_mtime for p in folder.rglob("*") if p.is_file()), default=0.0)
+
+
+def _fresh_site() -> Path | None:
+    index = ROOT / "site" / "index.html"
+    if index.exists() and index.stat().st_mtime >= _newest_mtime(ROOT / "docs"):
+        return index.parent
+    return None
+
+
+@functools.cache
+def built_site() -> Path:
+    """The built site: ``site/`` when fresh, else a one-off (non-strict) build in a tmp dir."""
+    override = os.environ.get("EXECDOCS_SITE")  # an already built site, e.g. from CI's `make site`
+    if override:
+        return Path(override).resolve()
+    fresh = _fresh_site()
+    if fresh is not None:
+        return fresh
+    out = Path(tempfile.mkdtemp(prefix="execdocs-browser-")) / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH="src")
+    proc = subprocess.run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "-d", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0 or not (out / "index.html").exists():
+        raise RuntimeError(f"mkdocs build failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    return out
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of the built site (relative, POSIX), the 404 page excluded."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if p.name != "404.html" and "assets" not in p.relative_to(site).parts)
+
+
+def _deselecting_browser(config) -> bool:
+    expr = config.getoption("markexpr", "") or ""
+    return "not browser" in expr
+
+
+def pytest_generate_tests(metafunc):
+    """``page_name`` / ``notebook_page`` parameters come from the built site's HTML files."""
+    wanted = {"page_name", "notebook_page"} & set(metafunc.fixturenames)
+    if not wanted:
+        return
+    if _deselecting_browser(metafunc.config):
+        pages = list(MAIN_PAGES)  # not going to run: do not build the site just to collect
+    else:
+        pages = site_pages(built_site())
+    if "page_name" in wanted:
+        metafunc.parametrize("page_name", pages)
+    if "notebook_page" in wanted:
+        notebooks = [p for p in pages if p.startswith("notebooks/")] or ["notebooks/(none built)"]
+        metafunc.parametrize("notebook_page", notebooks)
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    return built_site()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                      ".ipynb": "application/x-ipynb+json", ".py": "text/x-python"}
+
+    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir: Path):
+    """Serve the site from 127.0.0.1 on a free port for the whole session."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site_dir)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    yield f"http://{host}:{port}/"
+    server.shutdown()
+    server.server_close()
+
+
+# --------------------------------------------------------------------------- the browser
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """Debian's chromium; pytest-playwright must never try to download a browser."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("chromium is not installed (make chromium)")
+    return {"executable_path": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args():
+    return {"viewport": DESKTOP, "color_scheme": "light", "service_workers": "block"}
+
+
+@dataclass
+class Watch:
+    """What one page did on the wire and in its console."""
+
+    origin: str
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return ([f"console error: {m}" for m in self.console_errors]
+                + [f"failed request: {m}" for m in self.failed]
+                + [f"request to another host: {u}" for u in self.foreign])
+
+
+def _local(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or f"{parts.scheme}://{parts.netloc}" == origin
+
+
+def watch(page, site_url: str) -> Watch:
+    """Record console errors, failed/>=400 requests and requests to other hosts (aborted)."""
+    origin = site_url.rstrip("/")
+    w = Watch(origin)
+
+    def on_route(route):
+        url = route.request.url
+        if _local(url, origin):
+            route.continue_()
+        else:
+            w.foreign.append(url)
+            route.abort()
+
+    page.route("**/*", on_route)
+    page.on("console", lambda m: w.console_errors.append(f"{m.text} @ {m.location}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: w.console_errors.append(f"uncaught: {e}"))
+    page.on("request", lambda r: w.requests.append(r.url))
+    page.on("requestfailed", lambda r: w.failed.append(f"{r.url} ({r.failure})")
+            if _local(r.url, origin) else None)
+    page.on("response", lambda r: w.failed.append(f"{r.url} -> HTTP {r.status}") if r.status >= 400 else None)
+    return w
+
+
+@pytest.fixture
+def watched(page, site_url):
+    """``(page, watch)``: a fresh page whose console and network are being recorded."""
+    return page, watch(page, site_url)
+
+
+def load_all_images(page) -> None:
+    """Images are ``loading=lazy``: make them eager and wait until each has settled."""
+    page.evaluate("""async () => {
+        const imgs = Array.from(document.images);
+        imgs.forEach(i => { i.loading = 'eager'; });
+        await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => {
+            i.addEventListener('load', r, {once: true}); i.addEventListener('error', r, {once: true});
+        })));
+    }""")
+
+
+def settle(page) -> None:
+    """Wait for load and for Material's JS to have set the page up."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => document.body && document.body.dataset.mdColorScheme !== undefined")
+
+
+@pytest.fixture(scope="session")
+def bx():
+    """The helpers above, for test modules (importing ``conftest`` by name is ambiguous here:
+    ``tests/conftest.py`` exists too)."""
+    from types import SimpleNamespace
+    return SimpleNamespace(MAIN_PAGES=MAIN_PAGES, PHONE=PHONE, DESKTOP=DESKTOP, SCREENSHOTS=SCREENSHOTS,
+                           ROOT=ROOT, load_all_images=load_all_images, settle=settle,
+                           site_pages=site_pages, watch=watch)
