@@ -115,7 +115,7 @@ diff = (maps_shifted[0, 0, 1:-1, k + 1:-1] - maps[0, 0, 1:-1, 1:-1 - k]).abs()
 panels = [maps[0, 0], maps_shifted[0, 0], diff]
 titles = ["channel 0, original", f"channel 0, input shifted {k}px", "|difference| (interior)"]
 for ax, panel, title in zip(axes, panels, titles):
-    ax.imshow(panel.cpu(), cmap="viridis", vmin=0, vmax=maps[0, 0].max().item())
+    ax.imshow(panel.cpu(), cmap="viridis", vmin=maps[0, 0].min().item(), vmax=maps[0, 0].max().item())
     ax.set_title(title, fontsize=8)
     ax.axis("off")
 fig.suptitle("Conv1 feature maps move with the input (shift equivariance)")

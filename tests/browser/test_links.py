@@ -54,7 +54,12 @@ def broken_links(site: Path) -> list[str]:
             if not url or _external(url):
                 continue
             parts = urlsplit(url)
-            target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+            if not parts.path:
+                target = page
+            elif parts.path.startswith("/"):  # root-relative (404.html when site_url is empty)
+                target = (site / unquote(parts.path).lstrip("/")).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve()
             if parts.path.endswith("/") or target.is_dir():
                 target = target / "index.html"
             where = f"{rel.as_posix()}:{line}: {url}"

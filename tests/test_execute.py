@@ -1,0 +1,122 @@
+"""runner (in-process), zygote and execute (forked children): streaming, isolation, limits."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from execdocs.execute import run_chains, run_one
+from execdocs.model import Block, Chain, Options
+from execdocs.parse import chains, parse_page
+from execdocs.runner import run_block
+
+
+def blk(code, index=0, line=3, cont=False, page="p.md", **options):
+    return Block(page=page, index=index, line=line, end_line=line + code.count("\n") + 1, code=code,
+                 cont=cont, options=Options(**options))
+
+
+# -- runner, in this process ---------------------------------------------------------------------------
+def test_run_block_captures_stdout_and_namespace():
+    ns = {}
+    r = run_block(blk("x = 6 * 7\nprint(x)\n"), ns, "/docs/p.md", "cpu")
+    assert r.stdout == "42\n" and r.ok and r.exception is None and ns["x"] == 42 and r.device == "cpu"
+
+
+def test_run_block_exception_traceback_points_at_page_line():
+    r = run_block(blk("a = 1\nb = 2\n1 / 0\n", line=10), {}, "/docs/p.md", "cpu")
+    assert r.exception.type == "ZeroDivisionError"
+    assert 'File "/docs/p.md", line 13, in <module>' in r.exception.traceback
+    assert "runner.py" not in r.exception.traceback
+    assert r.ok  # an exception is a result, not an engine failure
+
+
+def test_run_block_syntax_error_is_an_exception_with_line():
+    r = run_block(blk("x = (\n", line=5), {}, "/docs/p.md", "cpu")
+    assert r.exception.type == "SyntaxError" and "line 6" in r.exception.traceback
+
+
+@pytest.mark.parametrize("code, shown", [("import sys\nsys.exit(0)\n", "sys.exit(0)"),
+                                         ("raise SystemExit('bye')\n", "sys.exit('bye')")])
+def test_run_block_sys_exit_is_a_failure(code, shown):
+    r = run_block(blk(code), {}, "/docs/p.md", "cpu")
+    assert not r.ok and shown in r.failure and r.exception is None
+
+
+# -- zygote + execute -----------------------------------------------------------------------------------
+PAGE = """# P
+
+```python
+a = 1
+print("first", a)
+```
+
+<!--pytest-codeblocks:cont-->
+```python
+a += 1
+print("second", a)
+```
+
+<!--pytest-codeblocks:cont-->
+<!--exec: timeout=1.5-->
+```python
+import time
+time.sleep(60)
+```
+
+```python
+print("fresh", "a" in dir())
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def page_chains(tmp_path_factory):
+    from execdocs.execute import zygote_address
+    zygote_address()  # start (or reuse) the shared fork server outside the timed tests
+    docs = tmp_path_factory.mktemp("docs")
+    (docs / "p.md").write_text(PAGE)
+    return chains(parse_page(PAGE, "p.md")), str(docs)
+
+
+def test_cont_chain_shares_namespace_and_a_hang_keeps_earlier_results(page_chains):
+    groups, docs = page_chains
+    started = time.perf_counter()
+    results = run_one(groups[0], docs)
+    assert time.perf_counter() - started < 20
+    assert [r.stdout for r in results[:2]] == ["first 1\n", "second 2\n"]
+    assert len(results) == 3 and "timed out after 1.5 s" in results[2].failure
+
+
+def test_separate_blocks_get_fresh_namespaces(page_chains):
+    groups, docs = page_chains
+    assert run_one(groups[1], docs)[0].stdout == "fresh False\n"
+
+
+def test_chains_run_in_parallel_and_report_each_when_done(tmp_path):
+    page = "".join(f"```python\nimport time\ntime.sleep(1)\nprint({n})\n```\n\n" for n in range(2))
+    (tmp_path / "q.md").write_text(page)
+    groups = chains(parse_page(page, "q.md"))
+    run_one(groups[0], str(tmp_path))  # warm the zygote
+    done = []
+    started = time.perf_counter()
+    results = run_chains(groups, str(tmp_path), jobs=2, on_done=lambda c, r: done.append(c.head.line))
+    elapsed = time.perf_counter() - started
+    assert {c.head.line: r[0].stdout for c, r in results.items()} == {1: "0\n", 7: "1\n"}
+    assert sorted(done) == [1, 7]
+    assert elapsed < 1.9, f"two 1 s chains took {elapsed:.1f} s with jobs=2"
+
+
+def test_worker_runs_in_temp_dir_with_engine_defaults(tmp_path):
+    code = ("import os, torch, matplotlib\nprint(os.path.basename(os.getcwd()).startswith('execdocs-'))\n"
+            "print(torch.get_num_threads(), matplotlib.get_backend().lower(), __name__)\n")
+    (tmp_path / "r.md").write_text(f"```python\n{code}```\n")
+    r = run_one(Chain((blk(code, line=1, page="r.md"),)), str(tmp_path))[0]
+    assert r.stdout.startswith("True\n1 agg"), r
+
+
+def test_figures_come_back_from_the_worker(tmp_path):
+    code = ("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])\n"
+            "ax.set_title('line')\n")
+    r = run_one(Chain((blk(code, line=1, page="f.md"),)), str(tmp_path))[0]
+    assert len(r.figures) == 1 and r.figures[0].alt == "panels: line" and r.figures[0].png[:4] == b"\x89PNG"
