@@ -32,7 +32,7 @@ accept: $(STAMP)
 	@echo "Recorded. Review with: git diff --stat records/ && git diff records/"
 
 unit: $(STAMP)
-	PYTHONPATH=src $(PY) -m pytest -q
+	PYTHONPATH=src $(PY) -m pytest -q -m "not browser"
 
 codeblocks: $(STAMP)
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs

@@ -115,7 +115,9 @@ diff = (maps_shifted[0, 0, 1:-1, k + 1:-1] - maps[0, 0, 1:-1, 1:-1 - k]).abs()
 panels = [maps[0, 0], maps_shifted[0, 0], diff]
 titles = ["channel 0, original", f"channel 0, input shifted {k}px", "|difference| (interior)"]
 for ax, panel, title in zip(axes, panels, titles):
-    ax.imshow(panel.cpu(), cmap="viridis", vmin=maps[0, 0].min().item(), vmax=maps[0, 0].max().item())
+    lo, hi = maps[0, 0].min().item(), maps[0, 0].max().item()  # difference: 0 is dark
+    ax.imshow(panel.cpu(), cmap="viridis", vmin=0 if panel is diff else lo,
+              vmax=hi - lo if panel is diff else hi)
     ax.set_title(title, fontsize=8)
     ax.axis("off")
 fig.suptitle("Conv1 feature maps move with the input (shift equivariance)")

@@ -97,8 +97,9 @@ def _random_colours(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nd
 
     Why: colours are drawn independently of the class, so per-pixel colour
     statistics carry (almost) no class information; the contrast floor keeps
-    every pattern visible. The pattern is always the lighter colour, so
-    "foreground" means the same thing in every image.
+    every pattern visible. The pattern always gets the colour with the higher
+    mean RGB value, so "foreground" means the same thing in every image
+    (with a random sign an MLP's first layer could not even start to learn).
     """
     fg, bg = rng.uniform(0, 1, (n, 3)), rng.uniform(0, 1, (n, 3))
     for _ in range(20):
@@ -106,7 +107,7 @@ def _random_colours(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nd
         if not weak.any():
             break
         fg[weak] = rng.uniform(0, 1, (int(weak.sum()), 3))
-    swap = fg.mean(axis=1) < bg.mean(axis=1)  # the pattern is the lighter of the two
+    swap = fg.mean(axis=1) < bg.mean(axis=1)  # pattern = higher mean RGB
     fg[swap], bg[swap] = bg[swap].copy(), fg[swap].copy()
     return fg.astype(np.float32), bg.astype(np.float32)
 

@@ -35,11 +35,22 @@ def text_matches(expected: str, actual: str, rtol: float, atol: float) -> bool:
     """Equal text, with every number equal within tolerance."""
     if expected == actual:
         return True
-    skel_e, num_e = split_numbers(expected)
-    skel_a, num_a = split_numbers(actual)
+    skel_e, num_e = NUMBER.split(expected), NUMBER.findall(expected)
+    skel_a, num_a = NUMBER.split(actual), NUMBER.findall(actual)
     if skel_e != skel_a or len(num_e) != len(num_a):
         return False
-    return all(numbers_close(e, a, rtol, atol) for e, a in zip(num_e, num_a))
+    return all(_token_close(e, a, rtol, atol) for e, a in zip(num_e, num_a))
+
+
+def _token_close(expected: str, actual: str, rtol: float, atol: float) -> bool:
+    """Integers (shapes, counts, kernel sizes) must be equal; decimals within tolerance."""
+    if _is_integer(expected) or _is_integer(actual):
+        return expected == actual
+    return numbers_close(float(expected), float(actual), rtol, atol)
+
+
+def _is_integer(token: str) -> bool:
+    return not any(c in token for c in ".eEn")
 
 
 def text_diff(expected: str, actual: str, label_expected: str = "recorded",

@@ -22,6 +22,7 @@ from .model import BlockResult, Chain
 
 _zygote: tuple[subprocess.Popen, str] | None = None
 _zygote_lock = threading.Lock()
+_live: set[int] = set()  # pids of chains running now
 
 
 def zygote_address() -> str:
@@ -73,6 +74,7 @@ def run_one(chain: Chain, docs_dir: str) -> list[BlockResult]:
         pid = conn.recv()[1]
     except (OSError, EOFError, RuntimeError) as err:
         return [_failed(f"could not start a worker process: {err}")]
+    _live.add(pid)
     results: list[BlockResult] = []
     try:
         for block in chain.blocks:
@@ -90,6 +92,7 @@ def run_one(chain: Chain, docs_dir: str) -> list[BlockResult]:
                 break
     finally:
         _kill(pid)
+        _live.discard(pid)
         conn.close()
     return results
 
@@ -121,6 +124,13 @@ def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
         if on_done is not None:
             on_done(chain, outcome)
 
-    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs or default_jobs())
+    try:
         list(pool.map(work, chains))
+    except KeyboardInterrupt:
+        for pid in list(_live):  # stop now, not when the running blocks finish
+            _kill(pid)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results

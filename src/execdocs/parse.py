@@ -141,6 +141,9 @@ def _attach_fence(blocks, pending, info, indent, code, i, end, page, last_kind, 
             raise MarkerError(where, "cont/expected-output must follow a ```python block "
                               f"(the previous fence is ```{last_kind})")
         if pending.expected:
+            if info == EXECUTABLE:
+                raise MarkerError(where, "an expected-output marker is followed by a ```python fence; "
+                                  "the expected output must be a ```text fence")
             if blocks[-1].expected_output is not None:
                 raise MarkerError(where, "block already has an expected output")
             head = _chain_head_index(blocks)

@@ -66,6 +66,13 @@ class PageRecord:
 
     def compare(self, block: Block, result: BlockResult, device: str) -> list[Drift]:
         """Drifts between a fresh result and this record's entry for the block."""
+        try:
+            return self._compare(block, result, device)
+        except (TypeError, AttributeError, KeyError, ValueError) as err:
+            return [Drift(block.where, "the record entry for this block is malformed",
+                          f"{self.path}: {type(err).__name__}: {err}; run `make accept` to rewrite it")]
+
+    def _compare(self, block: Block, result: BlockResult, device: str) -> list[Drift]:
         if self.error:
             return [Drift(block.where, "the record cannot be read", self.error)]
         entry = self.entry(block, device)

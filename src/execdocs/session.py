@@ -73,6 +73,9 @@ class Session:
             self._problem(err.where or page, "marker error", err.message, page, line)
 
     def _problem(self, where, title, detail, page, line) -> None:
+        """Every problem names page:line in its title, wherever it is shown."""
+        if where and where not in title:
+            title = f"{title} at {where}"
         self.problems.append(Problem(where, title, detail, page, line))
 
     # -- execute -----------------------------------------------------------------------
@@ -148,7 +151,8 @@ class Session:
             result = self.results.get((page, block.index))
             if result is None:
                 if not self._skipped_block(block):
-                    self._problem(block.where, "not run", "an earlier block in its cont chain failed",
+                    self._problem(block.where, "not run", f"{block.where}: not run because an earlier "
+                                  "block in its cont chain failed",
                                   page, block.line)
                 continue
             fresh[block.index] = result
