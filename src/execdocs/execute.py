@@ -8,7 +8,9 @@ against its block, and never stalls the pool.
 from __future__ import annotations
 
 import atexit
+import glob
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from multiprocessing.connection import Client
 from typing import Callable, Iterable
 
 from .model import BlockResult, Chain
+from .runner import WORKDIR_PREFIX
 
 _zygote: tuple[subprocess.Popen, str] | None = None
 _zygote_lock = threading.Lock()
@@ -98,10 +101,13 @@ def run_one(chain: Chain, docs_dir: str) -> list[BlockResult]:
 
 
 def _kill(pid: int) -> None:
+    """Kill a chain's process and remove the working directory it can no longer clean."""
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    for leftover in glob.glob(os.path.join(tempfile.gettempdir(), f"{WORKDIR_PREFIX}{pid}-*")):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _crash_reason(pid: int) -> str:

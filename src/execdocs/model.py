@@ -41,7 +41,8 @@ class Block:
 
     @property
     def where(self) -> str:
-        return f"{self.page}:{self.line}"
+        """page:line as an author finds it (snippets are named from the project root)."""
+        return f"{self.page.removeprefix('../')}:{max(self.line, 1)}"
 
     @property
     def expects_exception(self) -> bool:

@@ -22,6 +22,7 @@ from .model import Block, BlockResult, Chain, ExceptionInfo
 
 NUM_THREADS = 1  # outputs are bit-reproducible only for a fixed thread count
 SEED = 0
+WORKDIR_PREFIX = "execdocs-run-"  # the parent removes <prefix><pid>-* of a killed chain
 
 
 def preload() -> None:
@@ -102,13 +103,13 @@ def run_block(block: Block, namespace: dict, filename: str, device: str) -> Bloc
 
 def run_chain(chain: Chain, send, docs_dir: str) -> None:
     """Child entry point: run each block and ``send`` its result as soon as it exists."""
-    workdir = tempfile.mkdtemp(prefix="execdocs-")
+    workdir = tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")
     try:
         os.chdir(workdir)
         reset_state()
         device = device_kind()
         namespace = {"__MODULE__": "__main__"}  # what pytest-codeblocks gives a block
-        filename = os.path.join(docs_dir, chain.page)
+        filename = os.path.normpath(os.path.join(docs_dir, chain.page))
         for block in chain.blocks:
             result = run_block(block, namespace, filename, device)
             send(result)
