@@ -99,6 +99,7 @@ def chain_key(chain: Chain, sources: ProjectSources, device: str) -> str:
         "local": local,
         "versions": package_versions(),
         "device": device,
+        "threads": os.environ.get("EXECDOCS_THREADS", "1"),
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
