@@ -12,9 +12,11 @@ import json
 import re
 from pathlib import Path
 
-from .model import Block, BlockResult
+from .model import Block, BlockResult, Options
 
 CELL = re.compile(r"^# %%(.*)$")
+# Snippets train models: their numbers legitimately differ between CPU and GPU.
+SNIPPET_OPTIONS = Options(per_device=True, timeout=300)
 
 
 def snippet_page(path: Path) -> str:
@@ -50,7 +52,7 @@ def snippet_blocks(path: Path) -> list[Block]:
         if kind != "code":
             continue
         blocks.append(Block(page=page, index=len(blocks), line=start - 1, end_line=start + text.count("\n") + 1,
-                            code=text + "\n", cont=bool(blocks)))
+                            code=text + "\n", cont=bool(blocks), options=SNIPPET_OPTIONS))
     return blocks
 
 

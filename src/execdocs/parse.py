@@ -128,7 +128,19 @@ def parse_page(markdown: str, page: str) -> list[Block]:
         i = end + 1
     if pending.expected or pending.cont:
         raise MarkerError(f"{page}:{len(lines)}", "marker at end of page has no fence after it")
-    return blocks
+    return _per_device_chains(blocks)
+
+
+def _per_device_chains(blocks: list[Block]) -> list[Block]:
+    """A chain that trains on one block prints device-dependent numbers in the next too."""
+    marked = {c.head.index for c in chains(blocks) if any(b.options.per_device for b in c.blocks)}
+    out, head = [], None
+    for block in blocks:
+        head = head if block.cont else block.index
+        if head in marked and not block.options.per_device:
+            block = dataclasses.replace(block, options=dataclasses.replace(block.options, per_device=True))
+        out.append(block)
+    return out
 
 
 def _attach_fence(blocks, pending, info, indent, code, i, end, page, last_kind, fences_seen):

@@ -123,6 +123,10 @@ class PageRecord:
             result = results.get(block.index)
             previous = self._previous(block)
             outputs = dict(previous.get("outputs", {})) if previous else {}
+            if block.options.per_device:  # per-device and shared entries never coexist
+                outputs.pop(SHARED, None)
+            else:
+                outputs = {k: v for k, v in outputs.items() if k == SHARED}
             if result is not None:
                 key = device if block.options.per_device else SHARED
                 outputs[key] = self._entry(block, result, key)
@@ -153,6 +157,16 @@ class PageRecord:
     def save(self, versions: dict) -> None:
         self.data["versions"] = versions
         _atomic_write(self.path, (json.dumps(self.data, indent=1, ensure_ascii=False) + "\n").encode())
+        self._remove_stale_baselines()
+
+    def _remove_stale_baselines(self) -> None:
+        """Baselines no entry refers to any more (a removed block, a renamed device key)."""
+        wanted = {fig["baseline"] for entry in self.data["blocks"]
+                  for output in entry.get("outputs", {}).values() for fig in output.get("figures", [])}
+        folder = self.root / "figures" / record_name(self.page)
+        for path in folder.glob("*.png") if folder.is_dir() else []:
+            if path.relative_to(self.root).as_posix() not in wanted:
+                path.unlink()
 
 
 def _sha(text: str) -> str:

@@ -1,0 +1,228 @@
+"""Mutation test: does the strict build catch a wrong page? Measured on copies of the REAL pages.
+
+Each mutation is one precise text substitution in one real block (a kernel size, a padding, a
+stride, a channel count, a pooling window, a seed, a removed print, a colormap, the number of
+epochs, a learning rate).  The mutated copy of the project is built in-process with
+``execdocs.build.prepare`` against the committed records, and the build must report a problem
+naming the mutated block's ``page:line``.  The catch rate is printed and written to
+``test-artifacts/mutations.txt``; anything below 100 % fails.
+
+The pages are copied to a tmp tree together with the warm execution cache of ``make site``
+(``.cache/execdocs/results``), so only the mutated chain runs (about a minute in all).  Without
+that cache the first (unmutated) build runs the whole site cold: slow, still correct.
+
+The second test rebuilds a few pages, one with a training block, three times in fresh
+processes with empty caches and asserts not one false alarm.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SRC
+
+from execdocs.build import prepare
+from execdocs.parse import parse_page
+from execdocs.session import Settings
+
+ARTIFACTS = ROOT / "test-artifacts"
+WARM_CACHE = ROOT / ".cache" / "execdocs" / "results"
+IGNORE = shutil.ignore_patterns("__pycache__", "*.egg-info", "notebooks", ".pytest_cache")
+
+
+@dataclass(frozen=True)
+class Mutation:
+    kind: str
+    path: str  # relative to the project root: docs/<page>.md or snippets/<name>.py
+    old: str
+    new: str
+
+    @property
+    def page(self) -> str:
+        """The page name the engine uses (snippets are ../snippets/<name>.py)."""
+        return self.path.removeprefix("docs/") if self.path.startswith("docs/") else f"../{self.path}"
+
+
+# Fast blocks only (each mutated chain runs for real; everything else comes from the cache).
+MUTATIONS = [
+    Mutation("kernel size", "docs/index.md",
+             "nn.Conv2d(in_channels=3, out_channels=16, kernel_size=3)",
+             "nn.Conv2d(in_channels=3, out_channels=16, kernel_size=5)"),
+    Mutation("padding", "docs/purpose.md",
+             "nn.Conv2d(3, 8, kernel_size=3, padding=1)(x)",
+             "nn.Conv2d(3, 8, kernel_size=3, padding=2)(x)"),
+    Mutation("stride", "docs/pipeline.md",
+             "nn.Conv2d(3, 16, kernel_size=3, stride=2, padding=padding)",
+             "nn.Conv2d(3, 16, kernel_size=3, stride=3, padding=padding)"),
+    Mutation("channel count (out_channels)", "docs/experiment.md",
+             '"A": torch.nn.Conv2d(in_channels=1, out_channels=10, kernel_size=3),',
+             '"A": torch.nn.Conv2d(in_channels=1, out_channels=12, kernel_size=3),'),
+    Mutation("pooling window (MaxPool2d 2 -> 4)", "docs/purpose.md",
+             "kernel_size=3, padding=1)\n        self.pool = nn.MaxPool2d(2, 2)",
+             "kernel_size=3, padding=1)\n        self.pool = nn.MaxPool2d(4, 4)"),
+    Mutation("seed (training block)", "docs/pipeline.md",
+             "cnnlab.seed_everything(0)",
+             "cnnlab.seed_everything(1)"),
+    Mutation("removed print", "docs/pipeline.md",
+             'print(f"trainable parameters: {count_parameters(model):,}")\n',
+             ""),
+    Mutation("colormap", "docs/index.md",
+             'right.imshow(response.abs().numpy(), cmap="gray")',
+             'right.imshow(response.abs().numpy(), cmap="viridis")'),
+    Mutation("number of epochs", "docs/pipeline.md",
+             "num_epochs=5, lr=1e-3, batch_size=16",
+             "num_epochs=4, lr=1e-3, batch_size=16"),
+    Mutation("learning rate", "docs/metrics.md",
+             "num_epochs=10, lr=1e-3, batch_size=16",
+             "num_epochs=10, lr=2e-3, batch_size=16"),
+    Mutation("pooling type (MaxPool2d -> AvgPool2d, training block)", "docs/purpose.md",
+             "nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),",
+             "nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2),"),
+]
+
+
+def copy_project(dest: Path, pages: list[str] | None = None) -> Settings:
+    """A copy of the project (all pages, or only ``pages`` with their records) under ``dest``.
+
+    ``src/`` is copied too: the cache key hashes the project's own modules under
+    ``<project_root>/src``, so an identical copy keeps every unmutated chain a cache hit.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "src", dest / "src", ignore=IGNORE)
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    if pages is None:
+        shutil.copytree(ROOT / "docs", dest / "docs", ignore=IGNORE)
+        shutil.copytree(ROOT / "snippets", dest / "snippets", ignore=IGNORE)
+        shutil.copytree(ROOT / "records", dest / "records", ignore=IGNORE)
+    else:
+        (dest / "docs").mkdir()
+        (dest / "records" / "figures").mkdir(parents=True)
+        for page in pages:
+            name = page.removesuffix(".md")
+            shutil.copy2(ROOT / "docs" / page, dest / "docs" / page)
+            shutil.copy2(ROOT / "records" / f"{name}.json", dest / "records" / f"{name}.json")
+            if (ROOT / "records" / "figures" / name).is_dir():
+                shutil.copytree(ROOT / "records" / "figures" / name, dest / "records" / "figures" / name)
+    return Settings(docs_dir=dest / "docs", project_root=dest, records_dir=dest / "records",
+                    cache_dir=dest / ".cache" / "execdocs", accept=False, jobs=2)
+
+
+def apply(mutation: Mutation, root: Path) -> tuple[str, int]:
+    """Apply the substitution (which must match exactly once); return (original text, line)."""
+    path = root / mutation.path
+    text = path.read_text()
+    count = text.count(mutation.old)
+    assert count == 1, (f"mutation {mutation.kind!r}: {mutation.old!r} occurs {count} times in "
+                        f"{mutation.path}, not exactly once; the page changed, update the mutation")
+    start = text.index(mutation.old)
+    changed = next(i for i, (a, b) in enumerate(zip(mutation.old + "\0", mutation.new + "\1")) if a != b)
+    line = text[: start + changed].count("\n") + 1  # the line where old and new first differ
+    path.write_text(text.replace(mutation.old, mutation.new))
+    return text, line
+
+
+def expected_wheres(mutation: Mutation, root: Path, line: int) -> set[str]:
+    """page:line of the block holding the mutated line (and of its expected-output fence)."""
+    from execdocs import notebooks
+
+    path = root / mutation.path
+    blocks = (notebooks.snippet_blocks(path) if mutation.path.startswith("snippets/")
+              else parse_page(path.read_text(), mutation.page))
+    hits = [b for b in blocks if b.line <= line <= b.end_line]
+    assert len(hits) == 1, f"mutation {mutation.kind!r} at {mutation.path}:{line} is not inside one block"
+    block = hits[0]
+    wheres = {block.where}
+    if block.expected_line:
+        wheres.add(f"{mutation.page.removeprefix('../')}:{block.expected_line}")
+    return wheres
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Settings:
+    settings = copy_project(tmp_path_factory.mktemp("mutations") / "project")
+    if WARM_CACHE.is_dir():
+        shutil.copytree(WARM_CACHE, settings.cache_dir / "results")
+    return settings
+
+
+def build(settings: Settings, logs: list[str]):
+    return prepare(settings, log=logs.append)
+
+
+@pytest.mark.slow
+def test_every_mutation_of_a_real_page_is_caught(project):
+    logs: list[str] = []
+    started = time.perf_counter()
+    clean = build(project, logs)
+    # A mutation counts as caught only by a problem the unmutated build does not have.
+    baseline = {(p.where, p.title, p.detail) for p in clean.problems}
+    lines_out, caught, failures = [], 0, []
+    for mutation in MUTATIONS:
+        original, line = apply(mutation, project.project_root)
+        try:
+            wheres = expected_wheres(mutation, project.project_root, line)
+            session = build(project, logs)
+        finally:
+            (project.project_root / mutation.path).write_text(original)
+        new = [p for p in session.problems if (p.where, p.title, p.detail) not in baseline]
+        named = [p for p in new if p.where in wheres]
+        elsewhere = [p.title for p in new if p.page != mutation.page]  # a false alarm on another page
+        ok = bool(session.problems) and bool(named) and not elsewhere
+        caught += ok
+        shown = sorted(wheres)[0]
+        verdict = "caught" if ok else "MISSED"
+        first = named[0].title if named else (session.problems[0].title if session.problems else "no problem")
+        lines_out.append(f"{verdict:6}  {mutation.kind:<55} {mutation.path}:{line} (block {shown}): "
+                         f"{mutation.old.strip()!r} -> {mutation.new.strip()!r}  [{first}; "
+                         f"{len(session.problems)} problem(s), ran {session.stats['ran']} block(s)]")
+        if not ok:
+            failures.append(f"{mutation.kind} at {mutation.path}:{line}: expected a problem at {sorted(wheres)}, "
+                            f"got {[p.title for p in new]} (new) of {len(session.problems)}")
+    summary = f"caught {caught}/{len(MUTATIONS)} mutations ({time.perf_counter() - started:.0f} s)"
+    report = "\n".join(lines_out + [summary]) + "\n"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "mutations.txt").write_text(report)
+    sys.stderr.write("\n" + report)
+    print("\n" + report)
+    assert caught == len(MUTATIONS), summary + "\n" + "\n".join(failures)
+    assert not clean.problems, ("the unmutated copy of the site must build clean; problems:\n"
+                                + "\n".join(p.title for p in clean.problems))
+
+
+CLEAN_BUILD = """
+import json, sys
+from pathlib import Path
+from execdocs.build import prepare
+from execdocs.session import Settings
+root = Path(sys.argv[1])
+s = prepare(Settings(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
+                     cache_dir=Path(sys.argv[2]), accept=False, jobs=2), log=lambda m: None)
+print(json.dumps({"problems": [p.title + "\\n" + p.detail for p in s.problems], "stats": s.stats}))
+"""
+
+
+@pytest.mark.slow
+def test_three_cold_rebuilds_in_fresh_processes_raise_no_false_alarm(tmp_path):
+    pages = ["index.md", "pipeline.md"]  # pipeline.md:68 trains a model for 5 epochs
+    settings = copy_project(tmp_path / "project", pages)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+               MPLBACKEND="Agg")
+    for name in ("EXECDOCS_ACCEPT", "EXECDOCS_THREADS", "EXECDOCS_DEVICE"):
+        env.pop(name, None)
+    for run in range(3):
+        cache = tmp_path / f"cache-{run}"  # empty: every block runs
+        proc = subprocess.run([sys.executable, "-c", CLEAN_BUILD, str(settings.project_root), str(cache)],
+                              capture_output=True, text=True, env=env, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        outcome = json.loads(proc.stdout.strip().splitlines()[-1])
+        assert outcome["stats"]["cached"] == 0 and outcome["stats"]["ran"] > 0, outcome["stats"]
+        assert outcome["problems"] == [], f"clean rebuild {run + 1}/3 raised a false alarm:\n" + \
+            "\n".join(outcome["problems"])
