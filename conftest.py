@@ -1,11 +1,11 @@
 """Root conftest: give `pytest --codeblocks docs` the build's execution conditions.
 
 The build runs each block with seeded RNGs, one torch thread and matplotlib's Agg
-backend; pytest-codeblocks runs blocks in-process (its items are not fixture-aware),
-so the same conditions are set by the setup/teardown hooks for every Markdown block.
+backend (``execdocs.runner.reset_state``); pytest-codeblocks runs blocks in-process
+and its items are not fixture-aware, so the setup/teardown hooks apply the same state
+to every Markdown block.
 """
 import os
-import random
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -15,18 +15,10 @@ def _is_markdown_block(item) -> bool:
 
 
 def pytest_runtest_setup(item):
-    if not _is_markdown_block(item):
-        return
-    import matplotlib
-    import numpy as np
-    import torch
+    if _is_markdown_block(item):
+        from execdocs.runner import reset_state
 
-    random.seed(0)
-    np.random.seed(0)
-    torch.manual_seed(0)
-    torch.set_num_threads(1)
-    matplotlib.rcdefaults()
-    matplotlib.use("Agg")
+        reset_state()
 
 
 def pytest_runtest_teardown(item):

@@ -87,6 +87,25 @@ def worker(project: Path, cache: Path, out: Path, jobs: int) -> None:
     from execdocs.record import PageRecord, _sha_bytes
     from execdocs.session import Settings
 
+    import dataclasses
+
+    from execdocs import session as session_module
+    from execdocs.model import Chain
+
+    run_chains = session_module.run_chains
+
+    def patient_run_chains(chains, docs_dir, jobs=None, on_done=None):
+        """Time limits x10: this measures outputs, and a busy machine must not turn them into timeouts."""
+        originals = {}
+        for chain in chains:
+            slow = Chain(tuple(dataclasses.replace(b, options=dataclasses.replace(
+                b.options, timeout=b.options.timeout * 10)) for b in chain.blocks))
+            originals[slow] = chain
+        done = (lambda c, r: on_done(originals[c], r)) if on_done else None
+        outcomes = run_chains(list(originals), docs_dir, jobs, done)
+        return {originals[c]: r for c, r in outcomes.items()}
+
+    session_module.run_chains = patient_run_chains
     settings = Settings(docs_dir=project / "docs", project_root=project, records_dir=project / "records",
                         cache_dir=cache, accept=False, jobs=jobs)
     started = time.perf_counter()

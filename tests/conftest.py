@@ -1,45 +1,10 @@
-"""Shared fixtures for the engine tests: tiny sites in tmp dirs, built through the real engine.
-
-One zygote (the warm fork server) is started per pytest process by the first build that has
-something to run and is shared by every test after it (``execdocs.execute`` keeps it global).
-"""
+"""Fixtures for the engine tests (helpers live in ``enginekit`` so test modules can import
+them without clashing with tests/browser/conftest.py)."""
 from __future__ import annotations
-
-import os
-import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("EXECDOCS_JOBS", "2")
-os.environ.setdefault("MPLBACKEND", "Agg")
-
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-if str(SRC) not in sys.path:
-    sys.path.insert(0, str(SRC))
-
-from execdocs.build import prepare  # noqa: E402
-from execdocs.session import Settings  # noqa: E402
-
-
-def write_site(root: Path, pages: dict[str, str]) -> Settings:
-    """Write ``pages`` (name -> Markdown, dedented) under ``root/docs``; return build settings."""
-    docs = root / "docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    for name, text in pages.items():
-        path = docs / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return Settings(docs_dir=docs, project_root=root, records_dir=root / "records",
-                    cache_dir=root / ".cache" / "execdocs", jobs=2)
-
-
-def build(settings: Settings, accept: bool = False, logs: list[str] | None = None):
-    settings.accept = accept
-    sink = logs.append if logs is not None else (lambda _m: None)
-    return prepare(settings, sink)
+from enginekit import Settings, write_site
 
 
 @pytest.fixture
@@ -48,10 +13,3 @@ def site(tmp_path):
     def make(pages: dict[str, str]) -> Settings:
         return write_site(tmp_path, pages)
     return make
-
-
-def py(code: str, marker: str = "") -> str:
-    """A ```python fence (with an optional marker line before it)."""
-    code = textwrap.dedent(code).strip("\n")
-    head = f"{marker}\n" if marker else ""
-    return f"{head}```python\n{code}\n```\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from enginekit import ROOT
 
 E2E = Path(__file__).resolve().parent / "e2e"
 MKDOCS = [sys.executable, "-m", "mkdocs"]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SRC
+from enginekit import ROOT, SRC
 
 from execdocs.build import prepare
 from execdocs.parse import parse_page

@@ -21,7 +21,7 @@ from pathlib import Path
 import markdown as md
 import pytest
 
-from conftest import ROOT, build, py, write_site
+from enginekit import ROOT, build, py, write_site
 from execdocs import lock
 
 AFTER = py('print("after: still running")')

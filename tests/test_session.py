@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build, py, write_site
+from enginekit import build, py, write_site
 
 PAGES = {
     "a.md": "# A\n\n" + "\n".join([
