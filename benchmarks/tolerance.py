@@ -206,13 +206,16 @@ def main() -> None:
         project = snapshot(Path(tmp) / "project")
         for threads in args.threads.split(","):
             cache, out = Path(tmp) / f"cache-{threads}", Path(tmp) / f"run-{threads}.json"
-            env = dict(os.environ, EXECDOCS_THREADS=threads, MPLBACKEND="Agg",
+            # OMP_WAIT_POLICY=PASSIVE: idle OpenMP threads sleep instead of spinning, which changes
+            # no result but keeps a 2-thread build usable on a busy 2-core machine.
+            env = dict(os.environ, EXECDOCS_THREADS=threads, MPLBACKEND="Agg", OMP_WAIT_POLICY="PASSIVE",
                        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
             for name in ("EXECDOCS_ACCEPT", "EXECDOCS_DEVICE"):
                 env.pop(name, None)
             print(f"cold build of the whole site with EXECDOCS_THREADS={threads} (fresh process, empty cache) ...",
                   flush=True)
-            subprocess.run([sys.executable, __file__, "--jobs", str(args.jobs), "--worker",
+            jobs = args.jobs if threads == "1" else max(1, args.jobs // int(threads))  # threads x jobs <= cores asked
+            subprocess.run([sys.executable, __file__, "--jobs", str(jobs), "--worker",
                             str(project), str(cache), str(out)], env=env, check=True)
             runs[threads] = json.loads(out.read_text())
             if args.keep_cache:
