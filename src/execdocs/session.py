@@ -156,9 +156,10 @@ class Session:
                                   page, block.line)
                 continue
             fresh[block.index] = result
-            for err in self._block_errors(block, result):
+            errors = self._block_errors(block, result)
+            for err in errors:
                 self._add_error(err, page, block.line)
-            if not self.settings.accept and not unrecorded:
+            if not self.settings.accept and not unrecorded and not errors:
                 for drift in record.compare(block, result, self._record_device(result)):
                     self._add_error(drift, page, block.line)
         self._check_quizzes(page, fresh)
