@@ -42,7 +42,7 @@ test: $(STAMP) chromium site
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
 
 bench: $(STAMP) site
-	PYTHONPATH=src $(PY) benchmarks/bench.py
+	PYTHONPATH=src $(PY) benchmarks/bench.py --with-tests
 
 clean:
 	rm -rf site .cache docs/notebooks

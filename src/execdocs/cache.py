@@ -9,6 +9,7 @@ missing and re-run.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -23,7 +24,9 @@ from . import __version__
 from .model import BlockResult, Chain
 
 
+@functools.cache
 def package_versions() -> dict[str, str]:
+    """Versions that change outputs (looked up once per process: metadata lookups are slow)."""
     versions = {"execdocs": __version__, "python": platform.python_version()}
     for name in ("torch", "torchvision", "numpy", "matplotlib"):
         try:
@@ -97,7 +100,7 @@ def chain_key(chain: Chain, sources: ProjectSources, device: str) -> str:
     material = {
         "blocks": [{"code": b.code, "marks": b.marks, "options": asdict(b.options)} for b in chain.blocks],
         "local": local,
-        "versions": package_versions(),
+        "versions": package_versions(),  # cached: one lookup per process
         "device": device,
         "threads": os.environ.get("EXECDOCS_THREADS", "1"),
     }
