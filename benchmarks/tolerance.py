@@ -202,6 +202,9 @@ def main() -> None:
         return
 
     runs = {}
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    tree = {"commit": git("rev-parse", "HEAD"),
+            "uncommitted": git("status", "--porcelain", "--", "docs", "snippets", "src", "records").splitlines()}
     with tempfile.TemporaryDirectory(prefix="execdocs-tolerance-") as tmp:
         project = snapshot(Path(tmp) / "project")
         for threads in args.threads.split(","):
@@ -261,9 +264,10 @@ def main() -> None:
     out_dir = ROOT / ".bench"
     out_dir.mkdir(exist_ok=True)
     (out_dir / "tolerance.json").write_text(json.dumps(
-        {"date": datetime.date.today().isoformat(), "command": "python benchmarks/tolerance.py",
+        {"date": datetime.date.today().isoformat(), "command": "python benchmarks/tolerance.py", "tree": tree,
          "summary": summary, "runs": runs}, indent=1))
-    print(f"\nwritten: {out_dir / 'tolerance.json'}")
+    print(f"\nmeasured on {tree['commit'][:10]}" + (f" with {len(tree['uncommitted'])} uncommitted change(s) "
+          "in docs/ snippets/ src/ records/" if tree["uncommitted"] else "") + f"; written: {out_dir / 'tolerance.json'}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import BlockResult, Chain
+from .runner import thread_count
 
 
 @functools.cache
@@ -102,7 +103,7 @@ def chain_key(chain: Chain, sources: ProjectSources, device: str) -> str:
         "local": local,
         "versions": package_versions(),  # cached: one lookup per process
         "device": device,
-        "threads": os.environ.get("EXECDOCS_THREADS", "1"),
+        "threads": str(thread_count()),
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 

@@ -21,7 +21,7 @@ from multiprocessing.connection import Client
 from typing import Callable, Iterable
 
 from .model import BlockResult, Chain
-from .runner import WORKDIR_PREFIX
+from .runner import WORKDIR_PREFIX, thread_count
 
 _zygote: tuple[subprocess.Popen, str] | None = None
 _zygote_lock = threading.Lock()
@@ -73,7 +73,7 @@ def run_one(chain: Chain, docs_dir: str) -> list[BlockResult]:
     """Run a chain to completion, a timeout or a crash; one result per block run."""
     try:
         conn = Client(zygote_address(), family="AF_UNIX")
-        conn.send((chain, docs_dir, list(sys.path)))
+        conn.send((chain, docs_dir, list(sys.path), thread_count()))
         pid = conn.recv()[1]
     except (OSError, EOFError, RuntimeError) as err:
         return [_failed(f"could not start a worker process: {err}")]

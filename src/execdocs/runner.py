@@ -22,7 +22,8 @@ from .model import Block, BlockResult, Chain, ExceptionInfo
 
 # Outputs are bit-reproducible only for a fixed thread count; EXECDOCS_THREADS exists
 # to measure what another count changes (benchmarks/tolerance.py), not for builds.
-NUM_THREADS = int(os.environ.get("EXECDOCS_THREADS", "1"))
+def thread_count() -> int:
+    return int(os.environ.get("EXECDOCS_THREADS", "1"))
 SEED = 0
 WORKDIR_PREFIX = "execdocs-run-"  # the parent removes <prefix><pid>-* of a killed chain
 
@@ -61,7 +62,7 @@ def reset_state() -> None:
 
     np.random.seed(SEED)
     torch.manual_seed(SEED)
-    torch.set_num_threads(NUM_THREADS)
+    torch.set_num_threads(thread_count())
     matplotlib.rcdefaults()
     matplotlib.use("Agg")
     plt.close("all")

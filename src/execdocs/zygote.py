@@ -25,8 +25,9 @@ def _child(conn) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # blocks may use subprocess
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
-        chain, docs_dir, sys_path = conn.recv()
+        chain, docs_dir, sys_path, threads = conn.recv()
         sys.path[:] = sys_path
+        os.environ["EXECDOCS_THREADS"] = str(threads)  # the count the cache key was computed with
         conn.send(("pid", os.getpid()))
         run_chain(chain, conn.send, docs_dir)
     finally:
