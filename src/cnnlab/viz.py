@@ -52,7 +52,7 @@ def feature_grid(maps, title: str, ncols: int = 8) -> matplotlib.figure.Figure:
         maps = maps[0]
     fig, axes = _grid(maps.shape[0], ncols, 1.1, title)
     for i, ax in enumerate(axes):
-        ax.imshow(maps[i].numpy(), cmap="viridis")
+        ax.imshow(maps[i].numpy(), cmap="viridis", interpolation="nearest")  # crisp, light PNGs
         ax.set_title(f"channel {i}", fontsize=7)
         ax.axis("off")
     fig.tight_layout()
@@ -64,7 +64,7 @@ def image_grid(images, labels, class_names, title: str, ncols: int = 8) -> matpl
     fig, axes = _grid(len(images), ncols, 1.1, title)
     for ax, img, lab in zip(axes, images, labels):
         arr = _to_numpy_image(img)
-        ax.imshow(arr, cmap="gray" if arr.ndim == 2 else None, vmin=0, vmax=1)
+        ax.imshow(arr, cmap="gray" if arr.ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")
         ax.set_title(str(class_names[int(lab)]), fontsize=7)
         ax.axis("off")
     fig.tight_layout()
