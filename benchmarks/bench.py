@@ -548,8 +548,12 @@ def bench_tests() -> None:
         seconds = time.perf_counter() - start
         total += seconds
         last = (proc.stdout.strip().splitlines() or ["?"])[-1]
-        parts.append({"args": args, "seconds": seconds, "exit": proc.returncode, "result": last})
+        failed = [line for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+        parts.append({"args": args, "seconds": seconds, "exit": proc.returncode, "result": last,
+                      "failed": failed})
         say(f"  pytest -q {' '.join(args)}: {seconds:.1f} s, exit {proc.returncode}: {last}")
+        for line in failed:
+            say(f"    {line}")
     results["figures"]["tests"] = {"total_s": total, "parts": parts, "goal_s": 900}
     row("6 make test wall time", f"{total / 60:.1f} min", "< 15 min", total < 900)
 
