@@ -22,7 +22,7 @@ from .execute import run_chains
 from .model import Block, BlockResult, Chain, Edit, apply_edits
 from .parse import chains as group_chains, parse_page
 from .record import PageRecord
-from .render import (collapsed, insertion_edit, problem_markdown, provenance_markdown,
+from .render import (collapsed, indent_block, insertion_edit, problem_markdown, provenance_markdown,
                      result_markdown, timing_table)
 
 
@@ -247,8 +247,12 @@ class Session:
                 text = collapsed(text, "Run it: the real output (spoiler)")
             if edit := insertion_edit(block, text):
                 edits.append(edit)
+        lines = markdown.split("\n")
         for problem in (p for p in self.problems if p.page == page):
-            edits.append(Edit(line=problem.line, remove=0, text=problem_markdown(problem.title, problem.detail) + "\n"))
+            target = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
+            indent = target[: len(target) - len(target.lstrip())]  # stay inside admonitions and lists
+            text = indent_block(problem_markdown(problem.title, problem.detail), indent)
+            edits.append(Edit(line=problem.line, remove=0, text=text + "\n"))
         body = apply_edits(markdown, edits)
         if self.pages.get(page):
             body += provenance_markdown(self.device, self.versions, getattr(self, "recorded", {}).get(page))
