@@ -49,7 +49,8 @@ fig = viz.image_grid(torch.cat([images[:4], scramble(images[:4])]), torch.cat([l
 # %% [markdown]
 # Each model starts from the same initial weights in both conditions. For the MLP
 # we permute the columns of its first weight matrix like the pixels, so it computes
-# *exactly* the same function on scrambled images as on intact ones.
+# the same function on scrambled images as on intact ones (up to the order in which
+# floating-point products are summed).
 
 # %%
 def make_model(kind):
