@@ -7,6 +7,7 @@ problem of the build is collected, not only the first, and each names page:line.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import platform
 import sys
@@ -60,6 +61,7 @@ class Session:
         self.problems: list[Problem] = []
         self.figures: dict[str, bytes] = {}
         self.timings: list[dict] = []
+        self.recorded: dict[str, str | None] = {}  # page -> date of its record
         self.stats = {"ran": 0, "cached": 0, "skipped": 0}
 
     # -- collect -----------------------------------------------------------------------
@@ -167,7 +169,6 @@ class Session:
             if record.update(self.pages[page], fresh, self.device) or not record.path.exists():
                 record.save(self.versions)
                 self.log(f"recorded {record.path}")
-        self.recorded = getattr(self, "recorded", {})
         self.recorded[page] = record.recorded
 
     def _skipped_block(self, block: Block) -> bool:
@@ -205,15 +206,10 @@ class Session:
                       text_diff(block.expected_output, chain_stdout, "page says", "code prints"))]
 
     def _chain_stdout(self, head: Block) -> str:
-        blocks = self.pages[head.page]
-        chain = [head] + [b for b in blocks[head.index + 1:]]
-        out = []
-        for block in chain:
-            if block is not head and not block.cont:
-                break
-            result = self.results.get((block.page, block.index))
-            out.append(result.stdout if result else "")
-        return "".join(out)
+        """What the whole chain printed (pytest-codeblocks compares the chain, not one block)."""
+        following = itertools.takewhile(lambda b: b.cont, self.pages[head.page][head.index + 1:])
+        results = (self.results.get((b.page, b.index)) for b in [head, *following])
+        return "".join(r.stdout for r in results if r is not None)
 
     def _check_quizzes(self, page: str, fresh: dict[int, BlockResult]) -> None:
         by_line = {b.line: fresh[b.index] for b in self.pages[page] if b.index in fresh}
@@ -236,10 +232,12 @@ class Session:
         """The page's Markdown with outputs, quiz widgets, problems and provenance."""
         edits: list[Edit] = []
         try:
-            edits.extend(quizzes.page_edits(markdown, page))
-            hidden = _quiz_answer_lines(markdown, page)
+            found = quizzes.find_quizzes(markdown, page)
+            edits.extend(quizzes.render_badge_edit(b) for b in quizzes.find_badges(markdown, page))
         except quizzes.QuizError:
-            hidden = set()  # already reported by _check_quizzes
+            found = []  # already reported by _check_quizzes
+        edits.extend(e for quiz in found for e in quizzes.render_edits(quiz))
+        hidden = {fence.line for quiz in found if quiz.check in ("output", "raises") for fence in quiz.blocks}
         for block in self.pages.get(page, []):
             result = self.results.get((page, block.index))
             text = result_markdown(block, result, lambda f: figure_prefix + figure_name(f)) if result else ""
@@ -255,7 +253,7 @@ class Session:
             edits.append(Edit(line=problem.line, remove=0, text=text + "\n"))
         body = apply_edits(markdown, edits)
         if self.pages.get(page):
-            body += provenance_markdown(self.device, self.versions, getattr(self, "recorded", {}).get(page))
+            body += provenance_markdown(self.device, self.versions, self.recorded.get(page))
         return body
 
     def summary(self) -> str:
@@ -265,12 +263,6 @@ class Session:
 
     def timing_markdown(self) -> str:
         return timing_table(self.timings)
-
-
-def _quiz_answer_lines(markdown: str, page: str) -> set[int]:
-    """Opening lines of quiz blocks whose output would give the answer away."""
-    return {fence.line for quiz in quizzes.find_quizzes(markdown, page)
-            if quiz.check in ("output", "raises") for fence in quiz.blocks}
 
 
 def figure_name(figure) -> str:
