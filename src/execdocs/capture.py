@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import re
 import sys
 import warnings
 from typing import Callable
 
-from .model import Figure
+from .model import Artifact, Figure
 
 MAX_OUTPUT_CHARS = 50_000  # per stream per block; the page and the record stay small
 FIGURE_DPI = 100
+ARTIFACT_NAME = re.compile(r"[A-Za-z0-9._-]+")
+MAX_ARTIFACT_BYTES = 16 * 1024 * 1024  # per chain: artifacts are published with the site
 
 
 class LimitedWriter(io.TextIOBase):
@@ -112,3 +116,37 @@ def scrape_figures() -> tuple[Figure, ...]:
     for scraper in FIGURE_SCRAPERS:
         figures.extend(scraper())
     return tuple(figures)
+
+
+class ArtifactDir:
+    """A chain's ``$EXECDOCS_ARTIFACTS``: after each block, the files it added or changed.
+
+    Files stay in place for the rest of the chain (a later block may load the model an
+    earlier one exported); each block's result holds only what changed during that block.
+    """
+
+    def __init__(self, path: str, limit: int = MAX_ARTIFACT_BYTES):
+        self.path = path
+        self.limit = limit
+        self.seen: dict[str, bytes] = {}
+
+    def collect(self) -> tuple[tuple[Artifact, ...], str | None]:
+        """(new or changed artifacts, a failure message or None)."""
+        names = sorted(os.listdir(self.path))
+        bad = [n for n in names if not ARTIFACT_NAME.fullmatch(n)
+               or not os.path.isfile(os.path.join(self.path, n))]
+        if bad:
+            return (), (f"$EXECDOCS_ARTIFACTS may only hold plain files named [A-Za-z0-9._-]+; "
+                        f"found {', '.join(map(repr, bad))}")
+        total = sum(os.path.getsize(os.path.join(self.path, n)) for n in names)
+        if total > self.limit:
+            return (), (f"the chain's artifacts are {total:,} bytes, over the limit of {self.limit:,} "
+                        "bytes (they are published with the site; write smaller files)")
+        fresh = []
+        for name in names:
+            with open(os.path.join(self.path, name), "rb") as handle:
+                data = handle.read()
+            if self.seen.get(name) != data:
+                self.seen[name] = data
+                fresh.append(Artifact(name, data))
+        return tuple(fresh), None

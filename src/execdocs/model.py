@@ -75,6 +75,14 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Artifact:
+    """A file a block wrote into ``$EXECDOCS_ARTIFACTS``, published at artifacts/<page>/<name>."""
+
+    name: str  # flat file name, [A-Za-z0-9._-]+
+    data: bytes
+
+
+@dataclass(frozen=True)
 class ExceptionInfo:
     type: str  # e.g. "RuntimeError"
     message: str
@@ -88,6 +96,7 @@ class BlockResult:
     stdout: str = ""
     stderr: str = ""  # includes warnings
     figures: tuple[Figure, ...] = ()
+    artifacts: tuple[Artifact, ...] = ()  # files written (new or changed) by this block
     exception: ExceptionInfo | None = None
     duration: float = 0.0
     device: str = "cpu"

@@ -80,7 +80,17 @@ class PageRecord:
             key = device if block.options.per_device else "this block"
             return [Drift(block.where, f"no recorded output for {key}",
                           "run `make accept` to record it, then review the diff in git")]
-        return self._compare_text(block, entry, result) + self._compare_figures(block, entry, result)
+        return (self._compare_text(block, entry, result) + self._compare_figures(block, entry, result)
+                + self._compare_artifacts(block, entry, result))
+
+    def _compare_artifacts(self, block: Block, entry: dict, result: BlockResult) -> list[Drift]:
+        """The set of artifact names is compared; their sizes are informational."""
+        recorded = {a["name"]: a.get("bytes") for a in entry.get("artifacts", [])}
+        fresh = {a.name: len(a.data) for a in result.artifacts}
+        if set(recorded) == set(fresh):
+            return []
+        diff = text_diff("\n".join(sorted(recorded)), "\n".join(sorted(fresh)))
+        return [Drift(block.where, "the artifacts written to $EXECDOCS_ARTIFACTS changed", diff)]
 
     def _compare_text(self, block: Block, entry: dict, result: BlockResult) -> list[Drift]:
         drifts = []
@@ -151,8 +161,11 @@ class PageRecord:
             name = f"figures/{record_name(self.page)}/{block.index:03d}-{n}.{key}.png"
             _atomic_write(self.root / name, thumbnail(figure.png))
             figures.append({"baseline": name, "alt": figure.alt, "sha": _sha_bytes(figure.png)})
-        return {"stdout": result.stdout.splitlines(), "stderr": result.stderr.splitlines(),
-                "exception": (exception_text(result) or "").splitlines(), "figures": figures}
+        entry = {"stdout": result.stdout.splitlines(), "stderr": result.stderr.splitlines(),
+                 "exception": (exception_text(result) or "").splitlines(), "figures": figures}
+        if result.artifacts:  # only blocks that write artifacts carry the key (older records unchanged)
+            entry["artifacts"] = [{"name": a.name, "bytes": len(a.data)} for a in result.artifacts]
+        return entry
 
     def save(self, versions: dict) -> None:
         self.data["versions"] = versions

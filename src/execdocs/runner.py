@@ -9,6 +9,7 @@ Results are sent block by block, so a hang in block 3 keeps blocks 1-2's results
 """
 from __future__ import annotations
 
+import dataclasses
 import linecache
 import os
 import random
@@ -17,7 +18,7 @@ import tempfile
 import time
 import traceback
 
-from .capture import captured_streams, scrape_figures
+from .capture import ArtifactDir, captured_streams, scrape_figures
 from .model import Block, BlockResult, Chain, ExceptionInfo
 
 # Outputs are bit-reproducible only for a fixed thread count; EXECDOCS_THREADS exists
@@ -25,6 +26,7 @@ from .model import Block, BlockResult, Chain, ExceptionInfo
 def thread_count() -> int:
     return int(os.environ.get("EXECDOCS_THREADS", "1"))
 SEED = 0
+ARTIFACTS_ENV = "EXECDOCS_ARTIFACTS"  # an empty per-chain directory blocks may write files into
 WORKDIR_PREFIX = "execdocs-run-"  # the parent removes <prefix><pid>-* of a killed chain
 
 
@@ -107,6 +109,8 @@ def run_block(block: Block, namespace: dict, filename: str, device: str) -> Bloc
 def run_chain(chain: Chain, send, docs_dir: str) -> None:
     """Child entry point: run each block and ``send`` its result as soon as it exists."""
     workdir = tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")
+    artifacts = ArtifactDir(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-artifacts-"))
+    os.environ[ARTIFACTS_ENV] = artifacts.path
     try:
         os.chdir(workdir)
         reset_state()
@@ -115,9 +119,12 @@ def run_chain(chain: Chain, send, docs_dir: str) -> None:
         filename = os.path.normpath(os.path.join(docs_dir, chain.page))
         for block in chain.blocks:
             result = run_block(block, namespace, filename, device)
+            written, problem = artifacts.collect()
+            result = dataclasses.replace(result, artifacts=written, failure=result.failure or problem)
             send(result)
             if result.exception is not None or result.failure is not None:
                 break
     finally:
         os.chdir("/")
         shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(artifacts.path, ignore_errors=True)

@@ -22,7 +22,7 @@ from .errors import BlockFailure, Drift, ExecDocsError, MarkerError
 from .execute import run_chains
 from .model import Block, BlockResult, Chain, Edit, apply_edits
 from .parse import chains as group_chains, parse_page
-from .record import PageRecord
+from .record import PageRecord, record_name
 from .render import (collapsed, indent_block, insertion_edit, problem_markdown, provenance_markdown,
                      result_markdown, timing_table)
 
@@ -60,6 +60,7 @@ class Session:
         self.results: dict[tuple[str, int], BlockResult] = {}
         self.problems: list[Problem] = []
         self.figures: dict[str, bytes] = {}
+        self.artifacts: dict[str, bytes] = {}  # site path (artifacts/<page>/<name>) -> content
         self.timings: list[dict] = []
         self.recorded: dict[str, str | None] = {}  # page -> date of its record
         self.stats = {"ran": 0, "cached": 0, "skipped": 0}
@@ -109,7 +110,7 @@ class Session:
         return False
 
     def _execute(self, todo: dict[Chain, str]) -> None:
-        total, done = len(todo), [0]
+        total, done = len(set(todo.values())), [0]
         if total:
             self.log(f"executing {total} chain(s) of {sum(len(c.blocks) for c in todo)} block(s) "
                      f"({self.stats['cached']} block(s) reused from the cache)")
@@ -120,13 +121,17 @@ class Session:
             seconds = sum(r.duration for r in results)
             self.log(f"[{done[0]}/{total}] {chain.head.where} ({len(chain.blocks)} block(s), {seconds:.2f} s)")
 
-        ordered = sorted(todo, key=lambda c: -len(c.blocks))
+        first: dict[str, Chain] = {}  # identical chains (same key) run once per build
+        for chain, key in todo.items():
+            first.setdefault(key, chain)
+        ordered = sorted(first.values(), key=lambda c: -len(c.blocks))
         outcomes = run_chains(ordered, str(self.settings.docs_dir), self.settings.jobs, on_done)
-        for chain, results in outcomes.items():
-            complete = len(results) == len(chain.blocks) and all(r.ok for r in results)
-            if complete:
-                self.cache.put(todo[chain], results)
-            self._store(chain, results, cached=False)
+        by_key = {todo[chain]: results for chain, results in outcomes.items()}
+        for key, results in by_key.items():
+            if len(results) == len(first[key].blocks) and all(r.ok for r in results):
+                self.cache.put(key, results)
+        for chain, key in todo.items():
+            self._store(chain, by_key[key], cached=first[key] is not chain)
         if total:
             self.log(f"executed {total} chain(s) in {time.perf_counter() - started:.1f} s")
 
@@ -136,6 +141,8 @@ class Session:
             self.stats["cached" if cached else "ran"] += 1
             for figure in result.figures:
                 self.figures[figure_name(figure)] = figure.png
+            for artifact in result.artifacts:
+                self.artifacts[artifact_path(block.page, artifact.name)] = artifact.data
             status = "ok" if result.ok and (result.exception is None) == (not block.expects_exception) else "error"
             self.timings.append({"where": block.where, "seconds": result.duration,
                                  "cached": cached, "status": status})
@@ -269,3 +276,9 @@ def figure_name(figure) -> str:
     import hashlib
 
     return f"_exec/{hashlib.sha256(figure.png).hexdigest()[:20]}.png"
+
+
+def artifact_path(page: str, name: str) -> str:
+    """Where an artifact is published: artifacts/<page without .md>/<name> (snippets: record name)."""
+    stem = record_name(page) if page.startswith("../") else page.rsplit(".", 1)[0]
+    return f"artifacts/{stem}/{name}"
