@@ -46,7 +46,7 @@ def test_xfail_shows_type_and_message(built):
     session, _, _ = built
     r = session.results[("a.md", 4)]
     assert r.exception.type == "NameError"
-    rendered = session.render("a.md", session.markdown["a.md"])
+    rendered = session.render("a.md")
     assert "NameError: name 'F' is not defined" in rendered and "as intended" in rendered
 
 
@@ -62,7 +62,7 @@ def test_expected_output_checked_exactly_and_numbers_with_rtol(built):
 
 def test_render_outputs_figures_markdown_and_provenance(built):
     session, _, _ = built
-    out = session.render("a.md", session.markdown["a.md"])
+    out = session.render("a.md")
     assert "```{ .text .exec-output title=\"Output\" }\nhello\n```" in out
     assert "| k | 3 |" in out and "exec-output" in out
     figure = [name for name in session.figures]
@@ -70,7 +70,7 @@ def test_render_outputs_figures_markdown_and_provenance(built):
     assert "![A line]" in out
     assert 'class="exec-provenance"' in out and "torch" in out
     assert "torch.Size([2, 3])\n```\n\n```{ .text .exec-output" not in out  # expected-output not repeated
-    nested = session.render("sub/b.md", session.markdown["sub/b.md"], figure_prefix="../")
+    nested = session.render("sub/b.md", figure_prefix="../")
     assert "exec-provenance" in nested
 
 
@@ -95,7 +95,7 @@ def test_rebuild_uses_cache_and_one_edit_reruns_one_chain(built, tmp_path):
     third = build(settings, accept=True, logs=logs)
     assert third.stats["ran"] == 1
     assert third.results[("a.md", 0)].stdout == "hello again\n"
-    assert third.results[("a.md", 0)] is not None and third.pages["a.md"][0].line == 5
+    assert third.results[("a.md", 0)] is not None and third.pages["a.md"].blocks[0].line == 5
 
 
 def test_strict_compare_against_record_after_accept(built):
