@@ -63,19 +63,22 @@ def guess_device_kind() -> str:
     return "cpu"
 
 
-def imported_modules(code: str) -> set[str]:
-    """Top-level names of modules a block imports (unparsable code imports nothing)."""
+@functools.lru_cache(maxsize=4096)
+def imported_modules(code: str) -> frozenset[str]:
+    """Top-level names of modules a block imports (unparsable code imports nothing).
+
+    Memoised: ``mkdocs serve`` asks again for every block on every rebuild."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return set()
+        return frozenset()
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
-    return names
+    return frozenset(names)
 
 
 class ProjectSources:

@@ -29,7 +29,6 @@ class Settings:
     project_root: Path
     records_dir: Path
     cache_dir: Path
-    strict: bool = True
     accept: bool = False
     jobs: int | None = None
     accept_pages: frozenset[str] | None = None  # with accept: only these pages' records (None: all)
