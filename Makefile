@@ -25,7 +25,7 @@ site: $(STAMP)
 	$(MKDOCS) build --strict
 
 serve: $(STAMP)
-	$(MKDOCS) serve -a 127.0.0.1:8000 --livereload
+	$(MKDOCS) serve -a 127.0.0.1:8000 --livereload --dirty
 
 accept: $(STAMP)
 	EXECDOCS_ACCEPT=1 $(MKDOCS) build

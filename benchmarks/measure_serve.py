@@ -130,7 +130,8 @@ def _edit_under_serve(server_root: Path, tmp: Path, edits: list) -> list[tuple[f
     originals = {page: (server_root / "docs" / page).read_text() for page in pages}
     first_url = f"http://127.0.0.1:{port}/{edits[0][0][:-3]}.html"
     with open(log_path, "w") as log:
-        server = subprocess.Popen([PY, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload"],
+        server = subprocess.Popen([PY, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload",
+                                   "--dirty"],  # as `make serve` runs it
                                   cwd=server_root, env=env_for(server_root), stdout=log, stderr=subprocess.STDOUT,
                                   start_new_session=True)
     outcomes = []

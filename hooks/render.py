@@ -10,9 +10,8 @@ from execdocs.workspace import workspace
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
-    session = workspace(config.config_file_path).session
-    if session is None or page.file.src_uri not in session.pages:
+    ws = workspace(config.config_file_path)
+    if ws.session is None or page.file.src_uri not in ws.session.pages:
         return markdown
-    prefix = "../" * page.file.src_uri.count("/")
-    body, _meta = get_data(session.render(page.file.src_uri, figure_prefix=prefix))
+    body, _meta = get_data(ws.render(page.file.src_uri))
     return body

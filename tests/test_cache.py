@@ -105,9 +105,12 @@ def test_engine_source_is_in_the_key(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_mod, "engine_digest", real)
     engine = tmp_path / "engine"
     engine.mkdir()
-    (engine / "capture.py").write_text("A = 1\n")
+    for name in cache_mod.EXECUTION_MODULES + ("render.py",):
+        (engine / name).write_text("A = 1\n")
     monkeypatch.setattr(cache_mod, "ENGINE_DIR", engine)
     first = cache_mod.engine_digest.__wrapped__()
+    (engine / "render.py").write_text("A = 2\n")  # rendering never changes a result
+    assert cache_mod.engine_digest.__wrapped__() == first
     (engine / "capture.py").write_text("A = 2\n")
     assert cache_mod.engine_digest.__wrapped__() != first
 

@@ -25,14 +25,17 @@ from .model import BlockResult, Chain
 from .runner import thread_count
 
 ENGINE_DIR = Path(__file__).resolve().parent
+# The modules that produce a BlockResult (run, capture, transport, the value itself).  Checks,
+# records and rendering read results but never change them, so editing those re-runs nothing.
+EXECUTION_MODULES = ("capture.py", "execute.py", "model.py", "runner.py", "zygote.py")
 
 
 @functools.cache
 def engine_digest() -> str:
-    """A hash of the engine's own source: changing how output is captured re-runs everything."""
+    """A hash of the engine's execution source: changing how output is captured re-runs everything."""
     digest = hashlib.sha256()
-    for path in sorted(ENGINE_DIR.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in EXECUTION_MODULES:
+        digest.update(name.encode() + b"\0" + (ENGINE_DIR / name).read_bytes() + b"\0")
     return digest.hexdigest()
 
 

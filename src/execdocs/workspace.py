@@ -9,6 +9,7 @@ A Workspace owns the zygote and the build lock; each build replaces its ``sessio
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -40,6 +41,26 @@ class Workspace:
         self.zygote = Zygote()
         self.session: Session | None = None
         self.lock: BuildLock | None = None
+        self._rendered: dict[str, str] = {}  # page -> hash of its Markdown as last rendered
+
+    def render(self, name: str) -> str:
+        """A page's Markdown for MkDocs (figure links relative to the page's folder)."""
+        return self.session.render(name, figure_prefix="../" * name.count("/"))
+
+    def changed_pages(self) -> set[str]:
+        """Pages whose rendered Markdown differs from the previous build's.
+
+        ``mkdocs serve --dirty`` rebuilds only pages whose source changed; a page whose
+        *outputs* changed (an edit in src/ or snippets/) must be rebuilt as well."""
+        changed = set()
+        for name in self.session.pages if self.session else ():
+            if name.startswith("../"):
+                continue  # snippets are published as notebooks, not rendered here
+            digest = hashlib.sha256(self.render(name).encode()).hexdigest()
+            if self._rendered.get(name) != digest:
+                changed.add(name)
+            self._rendered[name] = digest
+        return changed
 
     def build(self, docs_dir: str, log) -> Session:
         settings = settings_from_env(docs_dir, self.config_file)
