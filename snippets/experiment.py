@@ -2,14 +2,14 @@
 
 What you will learn:
 - How to train the two-layer SimpleCNN and report real train and validation metrics
-- How to store feature maps inside `forward` and plot them
+- How to read feature maps with forward hooks (on the ReLU modules) and plot them
 - Why the same conv layers also run on a larger photo (filters do not care about image size)
 """
 
 # %% [markdown]
 # The model is the source's SimpleCNN with two fixes: it is trained for real
 # (several epochs, not one batch) and it flattens with `torch.flatten(x, 1)`.
-# It stores the activations after each conv + ReLU in `feature_maps1` and `feature_maps2`.
+# Its ReLUs are modules (`relu1`, `relu2`), so forward hooks on them see the maps after ReLU.
 
 # %%
 import matplotlib.pyplot as plt
@@ -45,16 +45,19 @@ fig = viz.plot_history(history, "SimpleCNN on the default dataset")
 
 # %% [markdown]
 # ## Feature maps of a training-style image
-# A forward pass stores the maps; each of the 6 conv1 channels lights up where its
+# A hook on relu1 catches the maps; each of the 6 conv1 channels lights up where its
 # 3×3 filter matches the image: edges of one orientation, bright or dark regions.
 
 # %%
 model.eval()
+feature_maps = {}
+hook = model.relu1.register_forward_hook(lambda module, inputs, output: feature_maps.update(conv1=output.detach()))
 with torch.no_grad():
     model(xva[:1].to(device))
+hook.remove()
 name = data.class_names()[int(yva[0])]
 fig = viz.image_grid(xva[:1], yva[:1], data.class_names(), "Input image", ncols=1)
-fig = viz.feature_grid(model.feature_maps1[0], f"conv1 feature maps ({name})", ncols=6)
+fig = viz.feature_grid(feature_maps["conv1"][0].cpu(), f"conv1 + ReLU feature maps ({name})", ncols=6)
 
 
 # %% [markdown]

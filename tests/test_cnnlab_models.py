@@ -6,12 +6,19 @@ from cnnlab import models
 torch.set_num_threads(1)  # small models: one thread is faster and not oversubscribed
 
 
-def test_simple_cnn_shapes_and_feature_maps():
+def test_simple_cnn_shapes_and_hooked_feature_maps():
+    """Hooks on relu1/relu2 see the maps after ReLU, at full resolution (before pooling)."""
     m = models.SimpleCNN()
+    seen = {}
+    hooks = [getattr(m, name).register_forward_hook(lambda mod, inp, out, name=name: seen.update({name: out}))
+             for name in ("conv1", "relu1", "relu2")]
     out = m(torch.rand(4, 3, 32, 32))
+    for h in hooks:
+        h.remove()
     assert out.shape == (4, 10)
-    assert m.feature_maps1.shape == (4, 6, 32, 32) and m.feature_maps2.shape == (4, 12, 16, 16)
-    assert not m.feature_maps1.requires_grad and (m.feature_maps1 >= 0).all()
+    assert seen["relu1"].shape == (4, 6, 32, 32) and seen["relu2"].shape == (4, 12, 16, 16)
+    assert (seen["relu1"] >= 0).all() and (seen["conv1"] < 0).any()  # the conv1 hook sees pre-ReLU values
+    assert torch.equal(seen["relu1"], torch.relu(seen["conv1"]))
 
 
 def test_deeper_cnn_stores_four_maps_any_size():

@@ -50,3 +50,15 @@ def test_patterns_are_learnable_by_a_cnn():
     rows = train.fit(models.SmallCNN(), xtr, ytr, xva, yva, num_epochs=6, lr=3e-3)
     assert rows[-1]["val_acc"] > 0.4  # chance is 0.1
     assert rows[-1]["train_loss"] < rows[0]["train_loss"]
+
+
+def test_cosine_schedule_starts_at_lr_then_decays():
+    """Epoch 1 runs at the full rate (same rows as constant); later epochs use a lower rate."""
+    x, y = data.make_patterns(200, seed=0)
+    rows = {}
+    for cosine in (False, True):
+        torch.manual_seed(0)
+        rows[cosine] = train.fit(models.MLP(), x[:160], y[:160], x[160:], y[160:], num_epochs=3,
+                                 lr=3e-3, seed=0, cosine=cosine)
+    assert rows[True][0] == rows[False][0]
+    assert rows[True][2]["train_loss"] != rows[False][2]["train_loss"]

@@ -24,7 +24,9 @@ def test_feature_grid():
 def test_image_grid_rgb_and_gray():
     x, y = data.make_patterns(10, seed=0)
     fig = viz.image_grid(x, y, data.PATTERN_CLASSES, "examples", ncols=5)
-    assert [ax.get_title() for ax in _visible_axes(fig)] == [data.PATTERN_CLASSES[int(k)] for k in y]
+    titles = [ax.get_title() for ax in _visible_axes(fig)]
+    assert [t.replace("\n", " ") for t in titles] == [data.PATTERN_CLASSES[int(k)] for k in y]
+    assert all(len(line) <= 12 for t in titles for line in t.split("\n"))  # long names wrap, no overlap
     gray = viz.image_grid(torch.rand(3, 1, 8, 8), [0, 1, 2], ["a", "b", "c"], "digits")
     assert len(_visible_axes(gray)) == 3 and gray.get_size_inches()[0] <= 8
     plt.close("all")

@@ -16,28 +16,25 @@ import torch.nn.functional as F
 class SimpleCNN(nn.Module):
     """Two conv layers (3->6->12, k3, p1) with 2x2 pooling, then 768->120->10.
 
-    Stores ``feature_maps1`` / ``feature_maps2`` (detached, after conv+ReLU and
-    before pooling) so pages can show what each layer responds to. Expects
+    Each ReLU after a convolution is its own module (``relu1``, ``relu2``) so a
+    forward hook on it sees the feature maps exactly as the next layer does
+    (after ReLU, before pooling) without the model storing anything. Expects
     3x32x32 input because of the fixed ``12*8*8`` linear layer.
     """
 
     def __init__(self, num_classes: int = 10):
         super().__init__()
         self.conv1 = nn.Conv2d(3, 6, kernel_size=3, padding=1)
+        self.relu1 = nn.ReLU()
         self.conv2 = nn.Conv2d(6, 12, kernel_size=3, padding=1)
+        self.relu2 = nn.ReLU()
         self.pool = nn.MaxPool2d(2, 2)
         self.fc1 = nn.Linear(12 * 8 * 8, 120)
         self.fc2 = nn.Linear(120, num_classes)
-        self.feature_maps1 = None
-        self.feature_maps2 = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = F.relu(self.conv1(x))
-        self.feature_maps1 = x.detach()
-        x = self.pool(x)
-        x = F.relu(self.conv2(x))
-        self.feature_maps2 = x.detach()
-        x = self.pool(x)
+        x = self.pool(self.relu1(self.conv1(x)))
+        x = self.pool(self.relu2(self.conv2(x)))
         x = torch.flatten(x, 1)  # not view(-1, ...): keeps the batch dimension honest
         x = F.relu(self.fc1(x))
         return self.fc2(x)

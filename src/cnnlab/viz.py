@@ -8,6 +8,7 @@ is assembled from the titles.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import matplotlib
 import matplotlib.figure
@@ -28,12 +29,15 @@ def _to_numpy_image(img) -> np.ndarray:
     return arr
 
 
-def _grid(n: int, ncols: int, cell_in: float, title: str):
-    """A figure with ``n`` used cells (spare axes hidden), width capped at 7 in."""
+def _grid(n: int, ncols: int, cell_in: float, title: str, title_lines: int = 1):
+    """A figure with ``n`` used cells (spare axes hidden), width capped at 7 in.
+
+    ``title_lines`` reserves height for axis titles of that many lines.
+    """
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
     cell = min(cell_in, MAX_WIDTH_IN / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, (cell + 0.25) * nrows + 0.4),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, (cell + 0.15 + 0.12 * title_lines) * nrows + 0.4),
                              squeeze=False)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
@@ -60,12 +64,12 @@ def feature_grid(maps, title: str, ncols: int = 8) -> matplotlib.figure.Figure:
 
 
 def image_grid(images, labels, class_names, title: str, ncols: int = 8) -> matplotlib.figure.Figure:
-    """Show images [N,C,H,W] with their class names as axis titles."""
-    fig, axes = _grid(len(images), ncols, 1.1, title)
+    """Show images [N,C,H,W] with their class names as axis titles (long names on two lines)."""
+    fig, axes = _grid(len(images), ncols, 1.1, title, title_lines=2)
     for ax, img, lab in zip(axes, images, labels):
         arr = _to_numpy_image(img)
         ax.imshow(arr, cmap="gray" if arr.ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")
-        ax.set_title(str(class_names[int(lab)]), fontsize=7)
+        ax.set_title(textwrap.fill(str(class_names[int(lab)]), 12, break_long_words=False), fontsize=7)  # no overlapping labels
         ax.axis("off")
     fig.tight_layout()
     return fig
