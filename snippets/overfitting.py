@@ -47,6 +47,7 @@ def best_epoch(rows):
 
 best, last = best_epoch(history), history[-1]
 gap = last["train_acc"] - last["val_acc"]
+assert gap > 0.1, "the training curve ends well above the validation curve (the gap above)"
 print(f"best validation loss {best['val_loss']:.3f} at epoch {best['epoch']} "
       f"(val acc {best['val_acc']:.3f})")
 print(f"Conclusion: after {num_epochs} epochs train accuracy is {last['train_acc']:.3f} but "
