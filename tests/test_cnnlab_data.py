@@ -41,6 +41,17 @@ def test_colour_carries_little_class_information():
     assert (means.max(0).values - means.min(0).values).max() < 0.1
 
 
+def test_every_class_covers_the_same_range_of_foreground_pixels():
+    """The class decides where the foreground is, not how much of it there is."""
+    labels, masks = data.pattern_masks(np.random.default_rng(0), 3000)
+    share = masks.reshape(len(masks), -1).mean(1)
+    lo, hi = data.FOREGROUND_FRACTION
+    assert lo - 0.001 <= share.min() and share.max() <= hi + 0.001
+    per_class = np.array([share[labels == k].mean() for k in range(10)])
+    assert per_class.max() - per_class.min() < 0.01, per_class
+    x, y = data.make_patterns(50, seed=0)
+    same_labels, _ = data.pattern_masks(np.random.default_rng(0), 50)
+    assert np.array_equal(y.numpy(), same_labels)  # make_patterns draws its masks this way
 
 
 def test_train_val_split():

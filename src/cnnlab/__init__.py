@@ -9,9 +9,9 @@ import random
 import numpy as np
 import torch
 
-from . import data, models, trace, train, viz  # noqa: F401  (public submodules)
+from . import baseline, data, models, trace, train, viz  # noqa: F401  (public submodules)
 
-__all__ = ["pick_device", "seed_everything", "data", "models", "train", "trace", "viz"]
+__all__ = ["pick_device", "seed_everything", "baseline", "data", "models", "train", "trace", "viz"]
 
 
 def pick_device() -> torch.device:

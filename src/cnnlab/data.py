@@ -2,10 +2,12 @@
 
 Why generated patterns: the site builds without network access, yet training
 must be meaningful (never random noise). In the pattern set a class is defined
-only by the *spatial arrangement* of pixels, while colours, positions and sizes
-are random. That is exactly the property a CNN exploits, so the set makes the
-site's central claim testable: scramble the pixel positions and the CNN loses
-its advantage.
+only by the *spatial arrangement* of pixels. Everything that survives a pixel
+permutation is drawn the same way for every class: the number of foreground
+pixels, the two colours and the noise. So the multiset of an image's pixel
+values carries no class information at all, and a model can only tell the
+classes apart by looking at which pixels are next to which. That is exactly
+what the site's permutation experiment needs.
 """
 from __future__ import annotations
 
@@ -30,76 +32,95 @@ PATTERN_CLASSES: list[str] = [
 
 DIGIT_CLASSES: list[str] = [str(d) for d in range(10)]
 
-
-def _stripes(c: np.ndarray, p: dict) -> np.ndarray:
-    """Stripes along coordinate ``c``: on for the first half of every period."""
-    return np.mod(c + p["phase"], p["period"]) < p["period"] / 2
+FOREGROUND_FRACTION = (0.12, 0.22)  # share of pixels in the pattern colour, same range for every class
 
 
-def _class_mask(k: int, yy: np.ndarray, xx: np.ndarray, p: dict) -> np.ndarray:
-    """Boolean foreground mask [m,S,S] for class ``k``.
+def _wave(c: np.ndarray, p: dict) -> np.ndarray:
+    """A cosine along coordinate ``c``: high on the stripes, low between them."""
+    return np.cos(2 * np.pi * (c + p["phase"]) / p["period"])
 
-    Why one function: every class is a different arrangement of the same
-    random parameters (centre, radius, period, thickness), so the only thing
-    that distinguishes classes is geometry.
+
+def _outside(dy: np.ndarray, dx: np.ndarray, r) -> np.ndarray:
+    """How far a pixel lies outside the square of half-width ``r`` (0 inside)."""
+    return np.clip(np.maximum(np.abs(dy), np.abs(dx)) - r, 0, None)
+
+
+def _class_field(k: int, yy: np.ndarray, xx: np.ndarray, p: dict) -> np.ndarray:
+    """A score per pixel [m,S,S]: the highest-scoring pixels form the pattern of class ``k``.
+
+    Why a score instead of a mask: the pattern is then "the K best pixels" for a
+    class-independent K, so every class covers exactly the same number of pixels
+    and only their arrangement differs. Boxed patterns (stripes, checkerboard,
+    plus, L, dots) get a large penalty outside their square.
     """
-    dy, dx, r, t = yy - p["cy"], xx - p["cx"], p["r"], p["t"]
-    box = (np.abs(dy) <= r) & (np.abs(dx) <= r)
+    dy, dx = yy - p["cy"], xx - p["cx"]
     dist = np.sqrt(dy**2 + dx**2)
+    boxed = lambda f: f - 10.0 * (_outside(dy, dx, p["r"]) > 0) - _outside(dy, dx, p["r"])  # noqa: E731
     if k == 0:
-        return box & _stripes(yy, p)
+        return boxed(_wave(yy, p))
     if k == 1:
-        return box & _stripes(xx, p)
+        return boxed(_wave(xx, p))
     if k == 2:
-        return box & _stripes((xx + p["sign"] * yy) / np.sqrt(2), p)
+        return boxed(_wave((xx + p["sign"] * yy) / np.sqrt(2), p))
     if k == 3:
-        return box & (_stripes(yy, p) ^ _stripes(xx, p))
+        return boxed(_wave(yy, p) * _wave(xx, p))
     if k == 4:
-        return np.abs(dist - r + t / 2) < t / 2
+        return -np.abs(dist - p["ring_r"])
     if k == 5:
-        return dist <= r
+        return -dist
     if k == 6:
-        return ((np.abs(dy) < t / 2) | (np.abs(dx) < t / 2)) & box
+        return boxed(-np.minimum(np.abs(dy), np.abs(dx)))
     if k == 7:
-        ay, ax = p["sy"] * dy + r, p["sx"] * dx + r  # distances from the corner
-        inside = (ay >= 0) & (ay <= 2 * r) & (ax >= 0) & (ax <= 2 * r)
-        return inside & ((ay < t) | (ax < t))
+        return boxed(-np.minimum(p["sy"] * dy + p["r"], p["sx"] * dx + p["r"]))
     if k == 8:
-        inner = (np.abs(dy) <= r - t) & (np.abs(dx) <= r - t)
-        return box & ~inner
+        return -np.abs(np.maximum(np.abs(dy), np.abs(dx)) - p["ring_r"])
     half = p["period"] / 2  # k == 9: dots on a grid
     gy = np.mod(yy + p["phase"], p["period"]) - half
     gx = np.mod(xx + p["phase"], p["period"]) - half
-    return box & (gy**2 + gx**2 <= (0.3 * p["period"]) ** 2)
+    return boxed(-np.sqrt(gy**2 + gx**2))
 
 
-def _random_params(rng: np.random.Generator, m: int, size: int) -> dict:
-    """Random geometry for ``m`` images, shaped [m,1,1] for broadcasting.
+def _random_params(rng: np.random.Generator, labels: np.ndarray, counts: np.ndarray, size: int) -> dict:
+    """Random geometry for every image, shaped [m,1,1] for broadcasting.
 
-    Why random: position, scale and stripe period must vary so that no single
-    pixel location predicts the class; only the local arrangement does.
+    Why the sizes follow the pixel count: a patch of stripes needs about twice
+    as many pixels as it has foreground, a dot grid about three times, so the
+    square that holds the pattern is sized from the image's foreground count;
+    ring and outline radii are random within what fits.
     """
+    m = len(labels)
     col = lambda v: np.asarray(v, dtype=np.float32).reshape(m, 1, 1)  # noqa: E731
-    r = rng.uniform(0.18, 0.38, m) * size
-    cy = rng.uniform(r + 1, size - 1 - r)
-    cx = rng.uniform(r + 1, size - 1 - r)
-    period = rng.integers(4, 9, m)
+    coverage = np.where(labels == 9, 0.3, 0.5)  # share of the square that the pattern fills
+    r = np.where(np.isin(labels, [6, 7]), rng.uniform(0.28, 0.4, m) * size,
+                 np.sqrt(counts / coverage) / 2)
+    ring_r = rng.uniform(0.25, 0.36, m) * size
+    extent = np.maximum(np.where(np.isin(labels, [4, 8]), ring_r + 1.5, r), np.sqrt(counts / np.pi))
+    extent = np.minimum(extent, size / 2 - 1)
+    cy, cx = (rng.uniform(extent, size - 1 - extent) for _ in range(2))
+    period = np.where(labels == 3, rng.integers(6, 11, m), rng.integers(4, 9, m))
     return {
-        "r": col(r), "cy": col(cy), "cx": col(cx), "period": col(period),
-        "phase": col(rng.uniform(0, period)), "t": col(rng.uniform(2, 4, m)),
-        "sign": col(rng.choice([-1, 1], m)), "sy": col(rng.choice([-1, 1], m)),
-        "sx": col(rng.choice([-1, 1], m)),
+        "r": col(r), "ring_r": col(ring_r), "cy": col(cy), "cx": col(cx), "period": col(period),
+        "phase": col(rng.uniform(0, period)), "sign": col(rng.choice([-1, 1], m)),
+        "sy": col(rng.choice([-1, 1], m)), "sx": col(rng.choice([-1, 1], m)),
     }
+
+
+def _top_pixels(field: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Boolean masks with exactly ``counts[i]`` pixels: the highest scores of ``field[i]``."""
+    flat = field.reshape(len(field), -1)
+    order = np.argsort(-flat, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(flat.shape[1])[None].repeat(len(flat), 0), axis=1)
+    return (ranks < counts[:, None]).reshape(field.shape)
 
 
 def _random_colours(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Foreground/background RGB pairs with a guaranteed visible contrast.
 
-    Why: colours are drawn independently of the class, so per-pixel colour
-    statistics carry (almost) no class information; the contrast floor keeps
-    every pattern visible. The pattern always gets the colour with the higher
-    mean RGB value, so "foreground" means the same thing in every image
-    (with a random sign an MLP's first layer could not even start to learn).
+    Why: colours are drawn independently of the class, so they carry no class
+    information; the contrast floor keeps every pattern visible. The pattern
+    always gets the colour with the higher mean RGB value, so "foreground"
+    means the same thing in every image.
     """
     fg, bg = rng.uniform(0, 1, (n, 3)), rng.uniform(0, 1, (n, 3))
     for _ in range(20):
@@ -112,24 +133,38 @@ def _random_colours(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nd
     return fg.astype(np.float32), bg.astype(np.float32)
 
 
+def pattern_masks(rng: np.random.Generator, n: int, size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """Balanced shuffled labels [n] and boolean foreground masks [n,size,size] drawn from ``rng``.
+
+    Each mask first gets its pixel count (``FOREGROUND_FRACTION`` of the
+    pixels) without looking at the class; the class only decides *which*
+    pixels are foreground.
+    """
+    labels = rng.permutation(np.arange(n) % len(PATTERN_CLASSES))
+    counts = np.round(rng.uniform(*FOREGROUND_FRACTION, n) * size * size).astype(np.int64)
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
+    params = _random_params(rng, labels, counts, size)
+    field = np.zeros((n, size, size), dtype=np.float32)
+    for k in range(len(PATTERN_CLASSES)):
+        idx = np.flatnonzero(labels == k)
+        field[idx] = _class_field(k, yy, xx, {key: v[idx] for key, v in params.items()})
+    # ties (a whole stripe row scores the same) are broken towards the pattern's centre
+    field -= 1e-4 * np.sqrt((yy - params["cy"]) ** 2 + (xx - params["cx"]) ** 2)
+    return labels, _top_pixels(field, counts)
+
+
 def make_patterns(n: int = 1000, seed: int = 0, size: int = 32):
     """Generate ``n`` seeded pattern images: float32 [n,3,size,size] in [0,1], int64 labels.
 
     Classes are balanced (``n // 10`` each, remainder spread over the first
-    classes) and shuffled. Same seed, same images; everything is vectorised,
-    so 2000 images take a fraction of a second.
+    classes) and shuffled. Foreground pixel count, colours and noise are drawn
+    without looking at the class (see ``pattern_masks``). Same seed, same
+    images; 2000 images take a fraction of a second.
     """
     rng = np.random.default_rng(seed)
-    labels = rng.permutation(np.arange(n) % len(PATTERN_CLASSES))
-    yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
-    mask = np.zeros((n, size, size), dtype=np.float32)
-    params = _random_params(rng, n, size)
-    for k in range(len(PATTERN_CLASSES)):
-        idx = np.flatnonzero(labels == k)
-        sub = {key: v[idx] for key, v in params.items()}
-        mask[idx] = _class_mask(k, yy, xx, sub)
+    labels, mask = pattern_masks(rng, n, size)
     fg, bg = _random_colours(rng, n)
-    img = bg[:, :, None, None] + mask[:, None] * (fg - bg)[:, :, None, None]
+    img = bg[:, :, None, None] + mask[:, None].astype(np.float32) * (fg - bg)[:, :, None, None]
     img += rng.normal(0, 0.05, img.shape).astype(np.float32)
     images = torch.from_numpy(np.clip(img, 0, 1).astype(np.float32))
     return images, torch.from_numpy(labels.astype(np.int64))
