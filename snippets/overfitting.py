@@ -16,6 +16,7 @@ import torch
 
 import cnnlab
 from cnnlab import data, models, train, viz
+from cnnlab.claims import claim
 
 torch.set_num_threads(1)  # as on the docs site: fast on small models, same numbers
 cnnlab.seed_everything(0)
@@ -47,6 +48,8 @@ def best_epoch(rows):
 
 best, last = best_epoch(history), history[-1]
 gap = last["train_acc"] - last["val_acc"]
+claim(gap > 0.1, "the training curve ends well above the validation curve (the gap above)",
+      measured=f"{100 * gap:.1f} points")
 print(f"best validation loss {best['val_loss']:.3f} at epoch {best['epoch']} "
       f"(val acc {best['val_acc']:.3f})")
 print(f"Conclusion: after {num_epochs} epochs train accuracy is {last['train_acc']:.3f} but "

@@ -68,7 +68,8 @@ def test_expected_output_blocks_do_not_repeat_stdout_but_show_stderr_and_figures
 def test_intended_exception_is_shown_unexpected_is_not():
     exc = ExceptionInfo("NameError", "name 'F' is not defined", "tb")
     shown = result_markdown(blk(marks=("pytest.mark.xfail",)), BlockResult(exception=exc), url)
-    assert "NameError: name 'F' is not defined" in shown and "as intended" in shown
+    assert "NameError: name 'F' is not defined" in shown and 'title="Raises NameError"' in shown
+    assert "as intended" not in shown  # the label says what happened, not that it was meant
     assert result_markdown(blk(), BlockResult(exception=exc), url) == ""
 
 

@@ -5,6 +5,11 @@
  * (execdocs.quiz_html.fnv1a32); crypto.subtle is avoided because it needs a
  * secure context.  Progress lives in localStorage per page path + quiz id.
  * Works with Material's instant navigation (document$) and plain page loads.
+ *
+ * Executed outputs inside a quiz (an option's output or exception, the spoiler
+ * under a question's code, figures) are held back until the quiz is done:
+ * answered correctly, out of attempts, or solution revealed.  Opening the
+ * Solution counts as revealing it.  Without JavaScript nothing is hidden.
  */
 (function () {
   "use strict";
@@ -60,6 +65,21 @@
     var item = button && (button.closest("li") || button);
     var text = item && item.querySelector(".quiz-text");
     return text ? text.textContent.trim() : "";
+  }
+
+  var OUTPUTS = ".exec-output, .exec-exception, .exec-stderr, .exec-figure, details.example";
+
+  /* Hold back every executed output of the quiz (not those inside Hint or Solution,
+   * which stay closed until opened) behind a short note saying when it appears. */
+  function holdOutputs(quiz) {
+    quiz.querySelectorAll(OUTPUTS).forEach(function (el) {
+      if (el.parentNode.closest("details")) return;
+      el.classList.add("quiz-held");
+      var note = document.createElement("p");
+      note.className = "quiz-pending";
+      note.textContent = "The real output appears after you answer or reveal the solution.";
+      el.parentNode.insertBefore(note, el);
+    });
   }
 
   function openSolution(quiz) {
@@ -177,6 +197,7 @@
   function setup(quiz) {
     if (quiz.dataset.quizReady) return;
     quiz.dataset.quizReady = "1";
+    holdOutputs(quiz);
     var state = load(quiz) || fresh();
     if (!Array.isArray(state.tried)) state = fresh();
     options(quiz).forEach(function (b) {
@@ -190,13 +211,20 @@
       timer.hidden = false;
       timer.addEventListener("click", function () { startTimer(quiz, timer); });
     }
-    var reveal = quiz.querySelector(".quiz-reveal");
-    if (reveal) reveal.addEventListener("click", function () {
+    function revealSolution() {
       state.revealed = true;
       stopTimer(quiz);
       save(quiz, state);
       render(quiz, state);
       openSolution(quiz);
+      updateBadges();
+    }
+    var reveal = quiz.querySelector(".quiz-reveal");
+    if (reveal) reveal.addEventListener("click", revealSolution);
+    quiz.querySelectorAll("details.success").forEach(function (d) {
+      d.addEventListener("toggle", function () {
+        if (d.open && !quiz.classList.contains("quiz-done")) revealSolution();
+      });
     });
     var reset = quiz.querySelector(".quiz-reset");
     if (reset) reset.addEventListener("click", function () {

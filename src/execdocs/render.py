@@ -44,7 +44,7 @@ def result_markdown(block: Block, result: BlockResult, figure_url: FigureUrl) ->
         parts.append(_fence(result.stderr, ".text .exec-stderr", "Warnings and stderr"))
     if result.exception is not None and block.expects_exception:
         text = f"{result.exception.type}: {result.exception.message}"
-        parts.append(_fence(text, ".text .exec-exception", f"Raises {result.exception.type} (as intended)"))
+        parts.append(_fence(text, ".text .exec-exception", f"Raises {result.exception.type}"))
     parts.extend(figure_markdown(f, figure_url(f)) for f in result.figures)
     return "\n\n".join(parts)
 

@@ -179,3 +179,34 @@ def test_runs_quiz_on_purpose_page(page, site_url, bx):
     assert attempts_left(page, quiz_id) == before - 1
     option(page, quiz_id, right).click()
     assert feedback(page, quiz_id).startswith("Correct!")
+
+
+def test_runs_quiz_outputs_wait_for_an_answer(page, site_url, bx):
+    """Each option's real result (output or exception) is hidden until the quiz is answered."""
+    open_page(page, site_url, "purpose.html", bx)
+    quiz_id, right, letters, _ = next(q for q in quizzes(page) if q[3] == "runs")
+    results = quiz(page, quiz_id).locator(".quiz-options-runs .exec-output, .quiz-options-runs .exec-exception")
+    assert results.count() == len(letters), "every option of a runs quiz has an executed result"
+    assert not any(results.nth(i).is_visible() for i in range(results.count())), \
+        "an option's result is visible before the reader answered"
+    pending = quiz(page, quiz_id).locator(".quiz-pending")
+    assert pending.count() == len(letters) and pending.first.is_visible()
+    option(page, quiz_id, right).click()
+    assert all(results.nth(i).is_visible() for i in range(results.count()))
+    assert not pending.first.is_visible()
+    labels = quiz(page, quiz_id).locator(".exec-exception").all_inner_texts()
+    assert labels and all(text.startswith("Raises ") and "as intended" not in text for text in labels), labels
+
+
+def test_opening_the_solution_reveals_it_and_the_output(page, site_url, bx):
+    """An output question's spoiler appears only once the Solution is opened, which counts as revealing."""
+    open_page(page, site_url, "purpose.html", bx)
+    quiz_id, right, _, _ = next(q for q in quizzes(page) if q[3] == "output")
+    spoiler = quiz(page, quiz_id).locator("details.example").first
+    assert not spoiler.is_visible(), "the output spoiler is visible before the reader answered"
+    quiz(page, quiz_id).locator("details.success > summary").first.click()
+    page.wait_for_function(f"""() => document.querySelector('.quiz[data-quiz-id="{quiz_id}"]')
+                               .classList.contains('quiz-done')""")
+    assert "Solution revealed" in feedback(page, quiz_id) and f"answer is {right}" in feedback(page, quiz_id)
+    assert spoiler.is_visible()
+    assert option(page, quiz_id, right).is_disabled()
