@@ -134,6 +134,13 @@ def test_summary_is_printed_and_returned(exported, capsys):
     assert result["sizes"]["small_cnn.onnx"] > 100_000
     assert "ONNX opset 17" in result["summary"] and "within 1e-5: True" in result["summary"]
     assert sum(result["sizes"].values()) < 4 * 1024 * 1024  # a few MB at most
+    png = (exported["out"] / explorer.STATIC_FIGURE).read_bytes()
+    assert png.startswith(b"\x89PNG") and 10_000 < len(png) < 300_000
+
+
+def test_static_figure_leaves_no_open_figure(exported):
+    import matplotlib.pyplot as plt
+    assert plt.get_fignums() == []  # the engine would otherwise show it under the block
 
 
 def test_default_directory_is_the_engines_artifacts(tmp_path, monkeypatch):
@@ -142,7 +149,8 @@ def test_default_directory_is_the_engines_artifacts(tmp_path, monkeypatch):
     perm = torch.randperm(1024)
     explorer.export_for_browser(_trained_ish_model(), images, labels, perm)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [explorer.MODEL_FILE, explorer.DATA_FILE, explorer.REFERENCE_JSON, explorer.REFERENCE_BIN])
+        [explorer.MODEL_FILE, explorer.DATA_FILE, explorer.REFERENCE_JSON, explorer.REFERENCE_BIN,
+         explorer.STATIC_FIGURE])
 
 
 def test_bad_arguments_are_refused(tmp_path):

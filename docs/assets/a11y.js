@@ -1,0 +1,1 @@
+/* Accessibility shims for Material's HTML (filled in below). */
