@@ -55,7 +55,8 @@
     if (!ortPromise) {
       ortPromise = import(new URL("assets/ort/ort.wasm.bundle.min.js", SITE_ROOT).href).then((ort) => {
         ort.env.wasm.numThreads = 1;  // a static host sends no cross-origin-isolation headers
-        ort.env.wasm.wasmPaths = new URL("assets/ort/", SITE_ROOT).href;
+        // only the .wasm is fetched: the bundle carries its own loader (no .mjs request)
+        ort.env.wasm.wasmPaths = { wasm: new URL("assets/ort/ort-wasm-simd-threaded.wasm", SITE_ROOT).href };
         return ort;
       });
     }
@@ -270,6 +271,7 @@
       const pen = this.state.pen;
       if (moves[e.key]) {
         e.preventDefault();
+        e.stopPropagation();
         if (!pen) return this.shiftBy(...moves[e.key]);
         pen[0] = Math.min(SIZE - 1, Math.max(0, pen[0] + moves[e.key][0]));
         pen[1] = Math.min(SIZE - 1, Math.max(0, pen[1] + moves[e.key][1]));
@@ -277,6 +279,7 @@
         return this.paintInput();
       }
       if (e.key === "p" || e.key === "P") {
+        e.stopPropagation();  // Material reads "p" as "previous page"
         this.state.pen = pen ? null : [SIZE / 2, SIZE / 2];
         this.live.textContent = pen ? "Keyboard pen off: arrow keys shift the image." :
           "Keyboard pen on at the centre: arrow keys move it, Space paints, Escape stops.";
