@@ -212,8 +212,9 @@
         el("div", { class: "explorer-row" }, this.permBox,
           el("label", { for: "explorer-permute", text: "Apply the experiment's fixed pixel permutation" })),
         el("figure", {}, this.seen, el("figcaption", { text: "What the network sees" })));
-      const output = el("div", { class: "explorer-output" }, this.live, this.probs, this.maps1, this.maps2);
-      this.root.append(el("div", { class: "explorer-app" }, input, output));
+      const output = el("div", { class: "explorer-output" }, this.live, this.probs);
+      const maps = el("div", { class: "explorer-layers" }, this.maps1, this.maps2);
+      this.root.append(el("div", { class: "explorer-app" }, input, output, maps));
       this.select.addEventListener("change", () => this.pick(Number(this.select.value)));
       this.permBox.addEventListener("change", () => { this.state.permuted = this.permBox.checked; this.update("permute"); });
       this.canvas.addEventListener("keydown", (e) => this.onKey(e));

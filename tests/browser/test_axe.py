@@ -69,4 +69,7 @@ def test_open_explorer_has_no_serious_accessibility_violation(page, site_url, sc
     _open(page, site_url + "explorer.html", scheme, bx)
     page.get_by_role("button", name="Open the explorer").click()
     page.wait_for_selector("[data-explorer][data-ready=true]", timeout=60_000)
-    _check(audit(page), "explorer.html (explorer open)", scheme, axe_report)
+    violations = audit(page)
+    bx.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(bx.SCREENSHOTS / f"explorer-open-{scheme}.png"), full_page=True)
+    _check(violations, "explorer.html (explorer open)", scheme, axe_report)

@@ -46,9 +46,10 @@ COMPARE_JS = """async () => {
 }"""
 
 
-def _open_explorer(page, site_url, bx):
-    page.goto(site_url + PAGE)
-    bx.settle(page)
+def _open_explorer(page, site_url, bx, navigate=True):
+    if navigate:
+        page.goto(site_url + PAGE)
+        bx.settle(page)
     page.get_by_role("button", name="Open the explorer").click()
     page.wait_for_selector("[data-explorer][data-ready=true]", timeout=60_000)
 
@@ -74,7 +75,7 @@ def test_onnxruntime_loads_only_when_opened(watched, site_url, bx):
     bx.settle(page)
     assert not [u for u in w.requests if "/assets/ort/" in u or u.endswith(".onnx")]
     assert page.locator(".explorer-fallback").is_hidden()  # JS on: the static fallback gives way
-    _open_explorer(page, site_url, bx)
+    _open_explorer(page, site_url, bx, navigate=False)
     loaded = [u for u in w.requests if "/assets/ort/" in u or u.endswith(".onnx")]
     assert any(u.endswith(".wasm") for u in loaded) and any(u.endswith(".onnx") for u in loaded)
     assert not w.problems(), w.problems()
@@ -137,7 +138,7 @@ def test_transfer_sizes(page, site_url, bx):
     bx.settle(page)
     page.wait_for_load_state("networkidle")
     first = sum(sizes.values())
-    _open_explorer(page, site_url, bx)
+    _open_explorer(page, site_url, bx, navigate=False)
     page.wait_for_load_state("networkidle")
     opened = sum(sizes.values())
     bx.SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
@@ -145,3 +146,23 @@ def test_transfer_sizes(page, site_url, bx):
         f"first view: {first} bytes\nafter opening the explorer: {opened} bytes\n")
     print(f"explorer page transfer: first view {first / 1024:.0f} KiB, after opening {opened / 1024:.0f} KiB")
     assert first < 2 * 1024 * 1024 and opened > first + 10 * 1024 * 1024
+
+
+def test_without_javascript_the_build_figure_is_shown(browser, site_url, bx):
+    context = browser.new_context(java_script_enabled=False, viewport=bx.DESKTOP)
+    page = context.new_page()
+    images = []
+    page.on("response", lambda r: images.append((r.url, r.status)) if r.url.endswith(".png") else None)
+    page.goto(site_url + PAGE)
+    page.wait_for_load_state("load")
+    fallback = page.locator(".explorer-fallback")
+    assert fallback.is_visible() and "needs JavaScript" in fallback.inner_text()
+    figure = fallback.locator("img")
+    figure.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
+    assert figure.get_attribute("alt") and "explorer_static.png" in figure.get_attribute("src")
+    assert any(url.endswith("explorer_static.png") and status == 200 for url, status in images), images
+    assert page.get_by_role("button", name="Open the explorer").count() == 0
+    bx.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(bx.SCREENSHOTS / "explorer-nojs.png"), full_page=True)
+    context.close()
