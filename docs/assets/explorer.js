@@ -126,14 +126,14 @@
       `Prediction: ${after.name} ${pct(after.p)}.`;
     if (action === "shift") {
       return `Shifted ${state.dx} px right and ${state.dy} px down in total. The bright spots of every conv1 map ` +
-        "moved by the same amount and conv2's by half as much (conv2 works after a 2×2 pooling): convolution " +
-        `is translation-equivariant, as the experiment page's shift test measured. ${change}`;
+        "moved by the same amount and conv2's by about half as much (conv2 works after a 2×2 pooling): " +
+        `convolution is translation-equivariant, as the experiment page's shift test measured. ${change}`;
     }
     if (action === "permute") {
       return state.permuted
         ? "Same pixel values, fixed scrambled order: neighbours are no longer neighbours, so the 3×3 filters " +
-          "see noise and the maps lose the shape. This is why the CNN's accuracy collapses on permuted pixels " +
-          `in the experiment page's permutation test. ${change}`
+          `see noise and the maps lose the shape. ${change} The experiment page's permutation test shows that ` +
+          "even a CNN trained on permuted pixels falls behind: its filters need neighbouring pixels."
         : `Pixels back in place: the maps show the shape again. ${change}`;
     }
     if (action === "draw") return `Your drawing. ${change}`;
