@@ -63,18 +63,20 @@
     return ortPromise;
   }
 
-  /** Load explorer.json and the model; resolves to {data, run(input) -> {probs, conv1, conv2}}. */
+  /** Load explorer.json and the models; resolves to {data, run(input, network) -> {probs, conv1, conv2}}. */
   async function loadModel(artifactsUrl) {
     const base = new URL(artifactsUrl, SITE_ROOT);
     const [ort, data] = await Promise.all([loadOrt(), fetch(new URL("explorer.json", base)).then((r) => {
       if (!r.ok) throw new Error(`explorer.json: HTTP ${r.status}`);
       return r.json();
     })]);
-    const session = await ort.InferenceSession.create(new URL(data.models.small_cnn, base).href,
-      { executionProviders: ["wasm"] });
-    async function run(input) {
+    const sessions = {};
+    for (const [name, file] of Object.entries(data.models)) {
+      sessions[name] = await ort.InferenceSession.create(new URL(file, base).href, { executionProviders: ["wasm"] });
+    }
+    async function run(input, network = "small_cnn") {
       const feeds = { image: new ort.Tensor("float32", input, [1, CHANNELS, SIZE, SIZE]) };
-      const out = await session.run(feeds);
+      const out = await sessions[network].run(feeds);
       return { probs: out.probs.data, conv1: out.conv1.data, conv2: out.conv2.data,
                dims: { conv1: out.conv1.dims, conv2: out.conv2.dims } };
     }
@@ -136,6 +138,13 @@
           "even a CNN trained on permuted pixels falls behind: its filters need neighbouring pixels."
         : `Pixels back in place: the maps show the shape again. ${change}`;
     }
+    if (action === "network") {
+      return state.network === "twin"
+        ? "Now the twin: the same architecture trained on images permuted with this fixed permutation. " +
+          `Its filters never saw neighbouring pixels side by side. ${change} Toggle the permutation to feed it ` +
+          "what it was trained on."
+        : `Back to the network trained on ordinary images. ${change}`;
+    }
     if (action === "draw") return `Your drawing. ${change}`;
     return `${state.caption}. ${change}`;
   }
@@ -167,7 +176,8 @@
       this.root = root;
       this.model = model;
       this.data = model.data;
-      this.state = { base: null, dx: 0, dy: 0, permuted: false, caption: "", pen: null, last: null };
+      this.state = { base: null, dx: 0, dy: 0, permuted: false, network: "small_cnn", caption: "", pen: null,
+                     last: null };
       this.queue = Promise.resolve();
       this.build();
       this.pick(0);
@@ -211,6 +221,7 @@
         el("div", { class: "explorer-row" }, el("label", { for: "explorer-colour", text: "Brush colour" }), this.colour, clear),
         el("div", { class: "explorer-row" }, this.permBox,
           el("label", { for: "explorer-permute", text: "Apply the experiment's fixed pixel permutation" })),
+        ...this.networkChoice(),
         el("figure", {}, this.seen, el("figcaption", { text: "What the network sees" })));
       const output = el("div", { class: "explorer-output" }, this.live, this.probs);
       const maps = el("div", { class: "explorer-layers" }, this.maps1, this.maps2);
@@ -219,6 +230,16 @@
       this.permBox.addEventListener("change", () => { this.state.permuted = this.permBox.checked; this.update("permute"); });
       this.canvas.addEventListener("keydown", (e) => this.onKey(e));
       this.bindPointer();
+    }
+
+    /** A choice of network when the page exported the twin trained on permuted pixels. */
+    networkChoice() {
+      if (!this.data.models.twin) return [];
+      const select = el("select", { id: "explorer-network" },
+        el("option", { value: "small_cnn", text: "trained on ordinary images" }),
+        el("option", { value: "twin", text: "trained on permuted pixels" }));
+      select.addEventListener("change", () => { this.state.network = select.value; this.update("network"); });
+      return [el("div", { class: "explorer-row" }, el("label", { for: "explorer-network", text: "Network" }), select)];
     }
 
     pick(k) {
@@ -313,7 +334,8 @@
       const input = networkInput(base, dx, dy, permuted ? this.data.permutation : null);
       this.paintInput();
       paintImage(this.seen, input);
-      this.queue = this.queue.then(() => this.model.run(input)).then((out) => this.show(action, out));
+      const network = this.state.network;
+      this.queue = this.queue.then(() => this.model.run(input, network)).then((out) => this.show(action, out));
       return this.queue;
     }
 

@@ -16,8 +16,8 @@ Files written (flat names, as ``$EXECDOCS_ARTIFACTS`` requires):
   to pick from (uint8, base64), the input convention and the model files;
 - ``explorer_reference.json`` + ``explorer_reference.bin``: for ``n_reference``
   validation images (float32, exact), each original, shifted, permuted, and shifted then
-  permuted: PyTorch's probabilities for every case; for the first few images also the
-  case's input and the maps (the twin: probabilities only), to keep the files small.
+  permuted: PyTorch's probabilities for every case (of each exported model); for the first
+  few images also the case's input and the maps, to keep the files small.
   The JSON says where each array sits in the binary file.
 """
 from __future__ import annotations
@@ -151,7 +151,7 @@ def _write_reference(out: Path, models: dict[str, FeatureTaps], base: torch.Tens
         entry = dict(case, input=blob.add(x.numpy()[0])) if detailed else dict(case)
         for model_name, taps in models.items():
             outputs = _run(taps, x)
-            keep = OUTPUTS if detailed and model_name == "small_cnn" else ("probs",)
+            keep = OUTPUTS if detailed else ("probs",)
             entry[model_name] = {name: blob.add(outputs[name][0]) for name in keep}
         index["cases"].append(entry)
     (out / REFERENCE_BIN).write_bytes(b"".join(blob.parts))

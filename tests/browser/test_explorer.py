@@ -25,24 +25,27 @@ COMPARE_JS = """async () => {
   const arr = (e) => blob.subarray(e.offset, e.offset + e.shape.reduce((a, b) => a * b, 1));
   const size = 3 * 32 * 32, base = arr(index.base_images);
   const worst = {probs: 0, conv1: 0, conv2: 0, input: 0};
-  const counts = {cases: 0, maps: 0, shifted: 0, permuted: 0, images: new Set()};
+  const counts = {cases: 0, maps: 0, shifted: 0, permuted: 0, images: new Set(), networks: new Set()};
   for (const c of index.cases) {
     const image = base.subarray(c.image * size, (c.image + 1) * size);
     const input = x.networkInput(image, c.dx, c.dy, c.permuted ? model.data.permutation : null);
     if (c.input) { const want = arr(c.input); for (let i = 0; i < size; i++)
       worst.input = Math.max(worst.input, Math.abs(input[i] - want[i])); }
-    const got = await model.run(input);
-    for (const [name, entry] of Object.entries(c.small_cnn)) {
-      const want = arr(entry), have = got[name];
-      if (have.length !== want.length) throw new Error(`${name}: ${have.length} values, want ${want.length}`);
-      for (let i = 0; i < want.length; i++) worst[name] = Math.max(worst[name], Math.abs(have[i] - want[i]));
+    for (const network of Object.keys(model.data.models)) {  // the SmallCNN and, if exported, its twin
+      const got = await model.run(input, network);
+      for (const [name, entry] of Object.entries(c[network])) {
+        const want = arr(entry), have = got[name];
+        if (have.length !== want.length) throw new Error(`${name}: ${have.length} values, want ${want.length}`);
+        for (let i = 0; i < want.length; i++) worst[name] = Math.max(worst[name], Math.abs(have[i] - want[i]));
+      }
+      counts.networks.add(network);
     }
     counts.cases++; counts.images.add(c.image);
     if ('conv1' in c.small_cnn) counts.maps++;
     if (c.dx || c.dy) counts.shifted++;
     if (c.permuted) counts.permuted++;
   }
-  return {worst, counts: {...counts, images: counts.images.size}};
+  return {worst, counts: {...counts, images: counts.images.size, networks: [...counts.networks]}};
 }"""
 
 
@@ -62,7 +65,7 @@ def test_browser_matches_pytorch(watched, site_url, bx):
     counts, worst = result["counts"], result["worst"]
     print("explorer max |browser - PyTorch|:", json.dumps(worst))
     assert counts["images"] >= 20 and counts["shifted"] >= 20 and counts["permuted"] >= 20, counts
-    assert counts["maps"] >= 8, counts
+    assert counts["maps"] >= 8 and "small_cnn" in counts["networks"], counts
     assert worst["input"] == 0, "the page's shift/permutation differ from cnnlab.explorer's"
     for name in ("probs", "conv1", "conv2"):
         assert worst[name] <= TOLERANCE, f"{name}: browser differs from PyTorch by {worst[name]:.3g}"
@@ -97,6 +100,9 @@ def test_keyboard_shift_and_permutation_update_the_prediction(watched, site_url,
     page.wait_for_function("() => document.querySelector('.explorer-live').textContent.startsWith('Shifted 2 px right')")
     page.get_by_label("Apply the experiment's fixed pixel permutation").check()
     page.wait_for_function("() => document.querySelector('.explorer-live').textContent.startsWith('Same pixel values')")
+    if page.locator("#explorer-network").count():  # the twin trained on permuted pixels was exported
+        page.get_by_label("Network").select_option("twin")
+        page.wait_for_function("() => document.querySelector('.explorer-live').textContent.startsWith('Now the twin')")
     bars = page.locator(".explorer-probs li").count()
     assert bars == 10
     canvas.focus()
