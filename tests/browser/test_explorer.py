@@ -101,7 +101,7 @@ def test_keyboard_shift_and_permutation_update_the_prediction(watched, site_url,
     page.get_by_label("Apply the experiment's fixed pixel permutation").check()
     page.wait_for_function("() => document.querySelector('.explorer-live').textContent.startsWith('Same pixel values')")
     if page.locator("#explorer-network").count():  # the twin trained on permuted pixels was exported
-        page.get_by_label("Network").select_option("twin")
+        page.get_by_label("Network", exact=True).select_option("twin")
         page.wait_for_function("() => document.querySelector('.explorer-live').textContent.startsWith('Now the twin')")
     bars = page.locator(".explorer-probs li").count()
     assert bars == 10
