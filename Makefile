@@ -5,7 +5,7 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MKDOCS := NO_MKDOCS_2_WARNING=1 PYTHONPATH=src $(VENV)/bin/mkdocs
 
-.PHONY: site serve test accept bench env chromium clean unit codeblocks
+.PHONY: site serve test accept bench env npm chromium clean unit codeblocks
 
 env: $(STAMP)
 
@@ -18,16 +18,25 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# Browser-side packages (onnxruntime-web for the explorer, axe-core for the audit), exact
+# versions from package-lock.json; the build copies onnxruntime-web's files into site/.
+NPM_STAMP := node_modules/.installed
+npm: $(NPM_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-site: $(STAMP)
+site: $(STAMP) $(NPM_STAMP)
 	$(MKDOCS) build --strict
 
-serve: $(STAMP)
+serve: $(STAMP) $(NPM_STAMP)
 	$(MKDOCS) serve -a 127.0.0.1:8000 --livereload --dirty
 
-accept: $(STAMP)
+accept: $(STAMP) $(NPM_STAMP)
 	EXECDOCS_ACCEPT=1 $(MKDOCS) build
 	@echo "Recorded. Review with: git diff --stat records/ && git diff records/"
 
@@ -37,7 +46,7 @@ unit: $(STAMP)
 codeblocks: $(STAMP)
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
 
-test: $(STAMP) chromium site
+test: $(STAMP) $(NPM_STAMP) chromium site
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q tests
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
 
@@ -45,4 +54,4 @@ bench: $(STAMP) site
 	PYTHONPATH=src $(PY) benchmarks/bench.py --with-tests
 
 clean:
-	rm -rf site .cache docs/notebooks
+	rm -rf site .cache docs/notebooks node_modules

@@ -209,6 +209,9 @@
     var timer = quiz.querySelector(".quiz-timer");
     if (timer) {
       timer.hidden = false;
+      // the name must contain the visible text ("Timer 02:00", which counts down): no fixed aria-label
+      timer.removeAttribute("aria-label");
+      timer.title = "Start the timer";
       timer.addEventListener("click", function () { startTimer(quiz, timer); });
     }
     function revealSolution() {

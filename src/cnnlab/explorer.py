@@ -10,12 +10,14 @@ Files written (flat names, as ``$EXECDOCS_ARTIFACTS`` requires):
 - ``small_cnn.onnx`` (and ``small_cnn_permuted.onnx`` for a ``twin``): input ``image``
   float32 [N,3,32,32] in [0,1]; outputs ``probs`` [N,classes] (softmax), ``conv1`` and
   ``conv2``: the maps after the first and second conv block's ReLU;
+- ``explorer_static.png``: one validation image original, shifted and permuted, with its
+  maps and prediction (the page's fallback for readers without JavaScript);
 - ``explorer.json``: class names, the fixed pixel permutation, a few validation images
   to pick from (uint8, base64), the input convention and the model files;
 - ``explorer_reference.json`` + ``explorer_reference.bin``: for ``n_reference``
   validation images (float32, exact), each original, shifted, permuted, and shifted then
-  permuted: PyTorch's probabilities for every case; for the first few images also the
-  case's input and the maps (the twin: probabilities only), to keep the files small.
+  permuted: PyTorch's probabilities for every case (of each exported model); for the first
+  few images also the case's input and the maps, to keep the files small.
   The JSON says where each array sits in the binary file.
 """
 from __future__ import annotations
@@ -38,6 +40,7 @@ TWIN_FILE = "small_cnn_permuted.onnx"
 DATA_FILE = "explorer.json"
 REFERENCE_JSON = "explorer_reference.json"
 REFERENCE_BIN = "explorer_reference.bin"
+STATIC_FIGURE = "explorer_static.png"  # what a reader without JavaScript sees instead of the explorer
 OUTPUTS = ("probs", "conv1", "conv2")
 # Shifts (dx right, dy down, in pixels) the reference cases cycle through: both signs, both axes.
 SHIFTS = ((1, 0), (0, 1), (-2, 0), (0, -2), (3, -1), (-1, 3), (4, 4), (-4, -3))
@@ -148,7 +151,7 @@ def _write_reference(out: Path, models: dict[str, FeatureTaps], base: torch.Tens
         entry = dict(case, input=blob.add(x.numpy()[0])) if detailed else dict(case)
         for model_name, taps in models.items():
             outputs = _run(taps, x)
-            keep = OUTPUTS if detailed and model_name == "small_cnn" else ("probs",)
+            keep = OUTPUTS if detailed else ("probs",)
             entry[model_name] = {name: blob.add(outputs[name][0]) for name in keep}
         index["cases"].append(entry)
     (out / REFERENCE_BIN).write_bytes(b"".join(blob.parts))
@@ -164,6 +167,40 @@ def _gallery(images: torch.Tensor, labels: torch.Tensor, class_names: list[str],
             pixels = (images[i].clamp(0, 1) * 255).round().to(torch.uint8).numpy().tobytes()
             picked.append({"index": i, "label": name, "pixels": base64.b64encode(pixels).decode()})
     return picked
+
+
+def _montage(maps: np.ndarray, ncols: int) -> np.ndarray:
+    """Channels [C,H,W] tiled into one image with 1-pixel gaps, scaled by the layer's maximum."""
+    c, h, w = maps.shape
+    nrows = -(-c // ncols)
+    sheet = np.full((nrows * (h + 1) - 1, ncols * (w + 1) - 1), np.nan, dtype=np.float32)
+    for k in range(c):
+        r, q = divmod(k, ncols)
+        sheet[r * (h + 1):r * (h + 1) + h, q * (w + 1):q * (w + 1) + w] = maps[k] / max(float(maps.max()), 1e-12)
+    return sheet
+
+
+def _static_figure(path: Path, taps: FeatureTaps, image: torch.Tensor, permutation: torch.Tensor,
+                   class_names: list[str]) -> None:
+    """Input, conv1 and conv2 maps and the prediction for one image: original, shifted, permuted."""
+    import matplotlib.pyplot as plt
+
+    cases = [("original", image), ("shifted 4 px right", shift_image(image, 4, 0)),
+             ("pixels permuted", permute_pixels(image, permutation))]
+    fig, axes = plt.subplots(3, 3, figsize=(8, 4.6), layout="constrained", gridspec_kw={"width_ratios": [1.2, 2, 2]})
+    for row, (name, x) in enumerate(cases):
+        out = _run(taps, x)
+        k = int(out["probs"][0].argmax())
+        panels = [(x[0].permute(1, 2, 0).numpy(), f"{name}\nnetwork: {class_names[k]} {out['probs'][0, k]:.0%}"),
+                  (_montage(out["conv1"][0], 4), "conv1 maps (after ReLU)"),
+                  (_montage(out["conv2"][0], 8), "conv2 maps (after ReLU)")]
+        for ax, (img, title) in zip(axes[row], panels):
+            ax.imshow(img, cmap=None if img.ndim == 3 else "gray", interpolation="nearest")
+            ax.set_title(title, fontsize=8)
+            ax.axis("off")
+    fig.suptitle("The exported network: a shift moves the maps, a permutation scrambles them")
+    fig.savefig(path, dpi=80)
+    plt.close(fig)  # a file for the page's fallback, not a figure shown under the block
 
 
 def _ort_max_difference(path: Path, taps: FeatureTaps, x: torch.Tensor) -> float:
@@ -210,13 +247,15 @@ def export_for_browser(model, images, labels, permutation, *, twin=None, class_n
             "outputs": list(OUTPUTS), "opset": OPSET, "gallery": _gallery(images, labels, class_names),
             "reference": REFERENCE_JSON}
     (out / DATA_FILE).write_text(json.dumps(data, separators=(",", ":")))
+    _static_figure(out / STATIC_FIGURE, models["small_cnn"], base[:1], permutation, class_names)
     fixed = base[:1]
     diff = max(_ort_max_difference(out / f, models[name], base) for name, f in files.items())
     probs = _run(models["small_cnn"], fixed)["probs"][0]
     summary = _summary(out, files, class_names, labels[0].item(), probs, diff, len(base))
     print(summary)
     return {"out_dir": str(out), "files": {**files, "data": DATA_FILE, "reference": REFERENCE_JSON,
-                                           "reference_bin": REFERENCE_BIN},
+                                           "reference_bin": REFERENCE_BIN,
+                                           "static_figure": STATIC_FIGURE},
             "sizes": {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()},
             "opset": OPSET, "onnxruntime_max_abs_diff": diff, "fixed_input_probs": probs.tolist(),
             "summary": summary}
