@@ -64,8 +64,6 @@ def test_page_chain_is_the_snippet_byte_for_byte():
     assert [b.options for b in chain.blocks] == [b.options for b in snippet]
 
 
-@pytest.mark.xfail(strict=True, reason="engine: SNIPPET_OPTIONS has timeout=300 (int), a page marker parses "
-                   "to 300.0, and chain_key hashes the JSON; make it 300.0 and remove this marker")
 def test_page_chain_and_snippet_share_one_cache_key():
     chain, snippet = _page_and_snippet_chains()
     sources = ProjectSources([ROOT / "src", ROOT])

@@ -211,3 +211,10 @@ def test_agrees_with_pytest_codeblocks(path):
     expected = [(b.code, b.lineno, list(b.marks), b.expected_output, b.expected_output_ignore_whitespace)
                 for b in theirs]
     assert mine == expected
+
+
+def test_numeric_options_are_floats_so_equal_settings_share_one_key():
+    from execdocs.model import Options
+
+    assert Options(timeout=300) == Options(timeout=300.0)
+    assert isinstance(Options(timeout=300).timeout, float)
