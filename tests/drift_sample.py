@@ -54,7 +54,7 @@ def sample_items() -> list[ReportItem]:
         ReportItem("experiment.md", 42, "output drifted", "experiment.md:42: stdout drifted from the record "
                    "(rtol=0.001)", code=code, diff=text, page_href="../site/experiment.html",
                    source_href="../docs/experiment.md", rtol=1e-3),
-        ReportItem("metrics.md", 88, "output drifted", "metrics.md:88: figure 1 changed (RMS 9.1, tolerance 2)",
+        ReportItem("metrics.md", 88, "output drifted", f"metrics.md:88: figure 1 changed (RMS {rms:.2f}, tolerance 2)",
                    code="plt.plot(history['loss'])", diff="",
                    figure=FigureEvidence(0, recorded, fresh, diff_png, rms, 2.0),
                    page_href="../site/metrics.html", source_href="../docs/metrics.md"),
