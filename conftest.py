@@ -3,11 +3,29 @@
 The build runs each block with seeded RNGs, one torch thread and matplotlib's Agg
 backend (``execdocs.runner.reset_state``); pytest-codeblocks runs blocks in-process
 and its items are not fixture-aware, so the setup/teardown hooks apply the same state
-to every Markdown block.
+to every Markdown block.  Blocks that publish files write them into
+``$EXECDOCS_ARTIFACTS``; for a pytest run that is a temporary directory removed at the
+end, so a block never writes into the repository.
 """
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+_ARTIFACTS = "EXECDOCS_ARTIFACTS"
+_made: list[str] = []
+
+
+def pytest_configure(config):
+    if not os.environ.get(_ARTIFACTS):
+        _made.append(tempfile.mkdtemp(prefix="execdocs-artifacts-"))
+        os.environ[_ARTIFACTS] = _made[-1]
+
+
+def pytest_unconfigure(config):
+    while _made:
+        shutil.rmtree(_made.pop(), ignore_errors=True)
+        os.environ.pop(_ARTIFACTS, None)
 
 
 def _is_markdown_block(item) -> bool:

@@ -120,7 +120,6 @@ def site_chains(root: Path) -> tuple[list, dict]:
     from execdocs.build import page_files
     from execdocs.errors import MarkerError
     from execdocs.parse import chains, parse_page
-    from execdocs.session import Session
 
     out, pages = [], {}
     docs = root / "docs"
@@ -136,6 +135,6 @@ def site_chains(root: Path) -> tuple[list, dict]:
         pages[notebooks.snippet_page(path)] = notebooks.snippet_blocks(path)
     for page, blocks in pages.items():
         for chain in chains(blocks):
-            if not Session._skipped(None, chain):
+            if not chain.skip:
                 out.append(chain)
     return out, pages

@@ -13,7 +13,7 @@ For each block: is the text identical; if not and the text skeleton (everything 
 numbers, ``execdocs.compare.NUMBER``) matches, the largest relative difference of the decimal
 numbers, and whether any integer token (shapes, counts) changed; if the skeleton differs
 (a different word, a different number of rows), the text changed structurally.  For each
-figure: byte-identical, else ``execdocs.compare.image_rms`` of its 320-px thumbnail against
+figure: byte-identical, else ``execdocs.compare.image_difference`` of its 320-px thumbnail against
 the record's baseline.  And how many problems the strict build reports at the default
 tolerances (rtol=1e-4, integers exact, image_tol=2.0).
 
@@ -37,33 +37,15 @@ IGNORE = shutil.ignore_patterns("__pycache__", "*.egg-info", "notebooks", ".pyte
 
 
 # -- worker: one build in this (fresh) process ---------------------------------------------------
-def rel_diff(a: float, b: float) -> float:
-    if a == b:
-        return 0.0
-    scale = max(abs(a), abs(b))
-    return abs(a - b) / scale if scale else 0.0
-
-
 def compare_text(expected: str, actual: str) -> dict:
-    from execdocs.compare import NUMBER, _is_integer
+    """The engine's own number comparison (``execdocs.compare.compare_numbers``), as a JSON row."""
+    from execdocs.compare import compare_numbers
 
-    if expected == actual:
-        return {"identical": True}
-    skel_e, skel_a = NUMBER.split(expected), NUMBER.split(actual)
-    tok_e, tok_a = NUMBER.findall(expected), NUMBER.findall(actual)
-    if skel_e != skel_a or len(tok_e) != len(tok_a):
-        return {"identical": False, "structural": True}
-    max_rel, ints_changed, decimals_changed = 0.0, 0, 0
-    for e, a in zip(tok_e, tok_a):
-        if e == a:
-            continue
-        if _is_integer(e) or _is_integer(a):
-            ints_changed += 1
-        else:
-            decimals_changed += 1
-            max_rel = max(max_rel, rel_diff(float(e), float(a)))
-    return {"identical": False, "structural": False, "max_rel_diff": max_rel,
-            "decimals_changed": decimals_changed, "integers_changed": ints_changed}
+    c = compare_numbers(expected, actual)
+    if c.identical or c.structural:
+        return {"identical": c.identical, **({"structural": True} if c.structural else {})}
+    return {"identical": False, "structural": False, "max_rel_diff": c.max_rel_diff,
+            "decimals_changed": c.decimals_changed, "integers_changed": c.integers_changed}
 
 
 def recorded_entry(record, block, device: str) -> tuple[dict | None, str | None]:
@@ -83,7 +65,7 @@ def recorded_entry(record, block, device: str) -> tuple[dict | None, str | None]
 
 def worker(project: Path, cache: Path, out: Path, jobs: int) -> None:
     from execdocs.build import prepare
-    from execdocs.compare import image_rms, thumbnail
+    from execdocs.compare import image_difference, thumbnail
     from execdocs.record import PageRecord, _sha_bytes
     from execdocs.session import Settings
 
@@ -94,7 +76,7 @@ def worker(project: Path, cache: Path, out: Path, jobs: int) -> None:
 
     run_chains = session_module.run_chains
 
-    def patient_run_chains(chains, docs_dir, jobs=None, on_done=None):
+    def patient_run_chains(chains, docs_dir, jobs=None, on_done=None, **kwargs):
         """Time limits x10: this measures outputs, and a busy machine must not turn them into timeouts."""
         originals = {}
         for chain in chains:
@@ -102,7 +84,7 @@ def worker(project: Path, cache: Path, out: Path, jobs: int) -> None:
                 b.options, timeout=b.options.timeout * 10)) for b in chain.blocks))
             originals[slow] = chain
         done = (lambda c, r: on_done(originals[c], r)) if on_done else None
-        outcomes = run_chains(list(originals), docs_dir, jobs, done)
+        outcomes = run_chains(list(originals), docs_dir, jobs, done, **kwargs)
         return {originals[c]: r for c, r in outcomes.items()}
 
     session_module.run_chains = patient_run_chains
@@ -112,9 +94,9 @@ def worker(project: Path, cache: Path, out: Path, jobs: int) -> None:
     session = prepare(settings, log=lambda m: print(m, file=sys.stderr, flush=True))
     seconds = time.perf_counter() - started
     blocks = []
-    for page, page_blocks in session.pages.items():
+    for page, parsed in session.pages.items():
         record = PageRecord(settings.records_dir, page)
-        for block in page_blocks:
+        for block in parsed.blocks:
             result = session.results.get((page, block.index))
             entry, key = recorded_entry(record, block, session.device)
             if result is None or entry is None:
@@ -132,7 +114,7 @@ def worker(project: Path, cache: Path, out: Path, jobs: int) -> None:
                     figures.append({"identical": True, "rms": 0.0})
                     continue
                 baseline = settings.records_dir / meta["baseline"]
-                rms = image_rms(baseline.read_bytes(), thumbnail(figure.png))
+                rms, _ = image_difference(baseline.read_bytes(), thumbnail(figure.png))
                 figures.append({"identical": False, "rms": rms})
             row["figures"] = figures
             blocks.append(row)

@@ -1,21 +1,33 @@
 """Run every page's code blocks before MkDocs renders anything (on_pre_build).
 
-EXECDOCS_DISABLE=1 builds the same pages without executing anything (benchmarks).
+The engine's state lives in ``execdocs.workspace`` (keyed by the config file), so the
+warm zygote survives ``mkdocs serve`` rebuilds; ``make serve`` also watches the project
+code and snippets the pages import.  EXECDOCS_DISABLE=1 builds without executing anything.
 """
 import logging
 import os
+from pathlib import Path
 
-from execdocs import lock
-from execdocs.build import prepare
-from execdocs.state import settings_from_env, stop
+from execdocs import workspace
 
 log = logging.getLogger("mkdocs.plugins.execdocs")
 
 
 def on_pre_build(config, **kwargs):
+    ws = workspace.workspace(config.config_file_path)
     if os.environ.get("EXECDOCS_DISABLE"):
-        stop()
+        ws.session = None
         return
-    settings = settings_from_env(config.docs_dir, config.config_file_path)
-    lock.acquire(settings.cache_dir, log.info)
-    prepare(settings, log.info)
+    ws.build(config.docs_dir, log.info)
+
+
+def on_serve(server, config, builder, **kwargs):
+    root = Path(config.config_file_path).resolve().parent
+    for name in ("src", "snippets"):
+        if (root / name).is_dir():
+            server.watch(str(root / name))
+    return server
+
+
+def on_shutdown(**kwargs):
+    workspace.close_all()

@@ -20,16 +20,12 @@ DOCS = ROOT / "docs"
 
 @pytest.fixture(scope="module")
 def real_results():
-    """(page -> markdown, page -> {fence line: result}) for every page of the site."""
+    """(page -> markdown, every block's result by ``Block.key``) for every page of the site."""
     settings = Settings(docs_dir=DOCS, project_root=ROOT, records_dir=ROOT / "records",
                         cache_dir=ROOT / ".cache" / "execdocs", jobs=2)
     session = build(settings)
     assert not [p for p in session.problems if "quiz" in p.detail], "the real pages' keys must pass"
-    by_line = {}
-    for page, blocks in session.pages.items():
-        by_line[page] = {b.line: session.results[(page, b.index)] for b in blocks
-                         if (page, b.index) in session.results}
-    return session.markdown, by_line
+    return session.markdown, session.results
 
 
 def code_questions() -> list[tuple[str, str, str]]:
@@ -70,6 +66,6 @@ def test_wrong_key_fails_naming_the_question(real_results, page, quiz_id, letter
         return
     quiz = next(q for q in found if q.quiz_id == quiz_id)
     assert quiz.key.letter == letter
-    errors = quizzes.verify(quiz, results[page])
+    errors = quizzes.verify(quiz, results)
     assert errors, f"{page} quiz {quiz_id}: keying option {letter} was not caught"
     assert any(original.title in str(e) and f"{page}:" in str(e) for e in errors)

@@ -96,22 +96,20 @@ def test_corrupt_entry_is_a_miss(tmp_path, garbage):
     assert cache.get(key) == [BlockResult(stdout="y")]
 
 
-def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
-    cache = ResultCache(tmp_path)
-    key = "aa" + "2" * 62
-    cache.put(key, [BlockResult(stdout="old")])
-
-    def exploding_dump(obj, handle, protocol=None):
-        handle.write(b"\x80\x05partial")
-        raise KeyboardInterrupt  # Ctrl-C in the middle of writing
-
-    monkeypatch.setattr(cache_mod.pickle, "dump", exploding_dump)
-    with pytest.raises(KeyboardInterrupt):
-        cache.put(key, [BlockResult(stdout="new")])
-    monkeypatch.undo()
-    files = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
-    assert files == [f"{key}.pickle"]  # no temporary left behind
-    assert cache.get(key) == [BlockResult(stdout="old")]  # the old entry is intact
+def test_engine_source_is_in_the_key(tmp_path, monkeypatch):
+    """Changing how the engine captures or runs must not keep serving old results."""
+    before = keys(PAGE, tmp_path)
+    real = cache_mod.engine_digest
+    monkeypatch.setattr(cache_mod, "engine_digest", lambda: "another engine")
+    assert keys(PAGE, tmp_path) != before
+    monkeypatch.setattr(cache_mod, "engine_digest", real)
+    engine = tmp_path / "engine"
+    engine.mkdir()
+    (engine / "capture.py").write_text("A = 1\n")
+    monkeypatch.setattr(cache_mod, "ENGINE_DIR", engine)
+    first = cache_mod.engine_digest.__wrapped__()
+    (engine / "capture.py").write_text("A = 2\n")
+    assert cache_mod.engine_digest.__wrapped__() != first
 
 
 def test_package_versions_are_in_the_key(tmp_path, monkeypatch):

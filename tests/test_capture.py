@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import warnings
 
-from execdocs.capture import MAX_OUTPUT_CHARS, LimitedWriter, captured_streams, png_size, scrape_figures
+from execdocs.capture import MAX_OUTPUT_BYTES, captured_streams, png_size, scrape_figures
 
 
 def test_ten_megabytes_truncated_with_note():
@@ -12,22 +12,52 @@ def test_ten_megabytes_truncated_with_note():
         for _ in range(10 * 1024):
             print(chunk, end="")
     value = out.getvalue()
-    assert out.dropped == 10 * 1024 * 1024 - MAX_OUTPUT_CHARS
-    assert len(value) < MAX_OUTPUT_CHARS + 200
+    assert out.dropped == 10 * 1024 * 1024 - MAX_OUTPUT_BYTES
+    assert len(value) < MAX_OUTPUT_BYTES + 200
     assert value.startswith("x" * 100)
-    assert f"[output truncated: {out.dropped:,} more characters not shown]" in value
+    assert f"[output truncated: {out.dropped:,} more bytes not shown]" in value
 
 
-def test_limited_writer_keeps_exactly_the_limit():
-    w = LimitedWriter(limit=10)
-    w.write("12345")
-    w.write("67890abc")
-    w.write("def")
-    assert w.kept == 10 and w.dropped == 6
-    assert w.getvalue().startswith("1234567890\n... [output truncated: 6 more")
-    small = LimitedWriter(limit=10)
-    small.write("hi")
-    assert small.getvalue() == "hi"
+def test_small_output_is_kept_exactly_without_a_note():
+    with captured_streams(limit=10) as (out, err):
+        print("hi")
+    assert out.getvalue() == "hi\n" and out.dropped == 0
+    with captured_streams(limit=10) as (out, err):
+        print("1234567890abc", end="")
+    assert out.getvalue().startswith("1234567890\n... [output truncated: 3 more bytes")
+
+
+def test_output_below_python_is_captured_in_order():
+    """Subprocesses, os.system, os.write, threads and C stdio land under the block, in order."""
+    import ctypes
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    with captured_streams() as (out, err):
+        print("python")
+        os.system("echo shell")
+        subprocess.run([sys.executable, "-c", "import sys; print('child'); print('child-err', file=sys.stderr)"])
+        os.write(1, b"raw fd\n")
+        thread = threading.Thread(target=lambda: print("thread"))
+        thread.start()
+        thread.join()
+        libc = ctypes.CDLL(None)
+        libc.printf(b"from C\n")
+    assert out.getvalue() == "python\nshell\nchild\nraw fd\nthread\nfrom C\n"
+    assert err.getvalue() == "child-err\n"
+
+
+def test_a_flood_from_a_subprocess_cannot_block_the_block():
+    """200 kB from a child process (more than a pipe holds) is drained, truncated, and returns."""
+    import subprocess
+    import sys
+
+    with captured_streams() as (out, err):
+        done = subprocess.run([sys.executable, "-c", "print('x' * 200000)"], timeout=60)
+    assert done.returncode == 0
+    assert out.dropped == 200001 - MAX_OUTPUT_BYTES and "output truncated" in out.getvalue()
 
 
 def test_warnings_are_formatted_without_paths():
@@ -39,12 +69,15 @@ def test_warnings_are_formatted_without_paths():
     assert "/" not in text and ".py" not in text
 
 
-def test_streams_restored_after_capture():
+def test_streams_and_descriptors_restored_after_capture():
+    import os
     import sys
     before = sys.stdout, sys.stderr, warnings.showwarning
+    targets = [os.readlink(f"/proc/self/fd/{fd}") for fd in (1, 2)]
     with captured_streams():
         print("inside")
     assert (sys.stdout, sys.stderr, warnings.showwarning) == before
+    assert [os.readlink(f"/proc/self/fd/{fd}") for fd in (1, 2)] == targets
 
 
 def test_figures_scraped_in_order_with_alt_and_closed():

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from execdocs.compare import ignore_whitespace, image_rms, split_numbers, text_diff, text_matches, thumbnail
+from execdocs.compare import compare_numbers, ignore_whitespace, image_difference, text_diff, text_matches, thumbnail
 
 
 @pytest.mark.parametrize("expected, actual, rtol, ok", [
@@ -33,10 +33,13 @@ def test_text_matches(expected, actual, rtol, ok):
     assert text_matches(expected, actual, rtol, 1e-6) is ok
 
 
-def test_split_numbers_keeps_skeleton():
-    skeleton, numbers = split_numbers("a 1.5 b -2e3 c")
-    assert numbers == [1.5, -2000.0]
-    assert skeleton == ["a ", " b ", " c"]
+def test_compare_numbers_reports_what_changed():
+    same = compare_numbers("loss 0.5", "loss 0.5")
+    assert same.identical and same.within_tolerance
+    c = compare_numbers("epoch 3 loss 0.400 acc 0.90", "epoch 4 loss 0.500 acc 0.90", rtol=0.5)
+    assert (c.identical, c.structural, c.integers_changed, c.decimals_changed) == (False, False, 1, 1)
+    assert c.max_rel_diff == pytest.approx(0.2) and not c.within_tolerance  # the integer changed
+    assert compare_numbers("a 1 b", "a 1 c").structural
 
 
 def test_text_diff_is_a_readable_unified_diff():
@@ -66,17 +69,18 @@ def _png(cmap: str, seed: int = 0) -> bytes:
     return buf.getvalue()
 
 
-def test_image_rms_identical_and_changed_colormap():
+def test_image_difference_identical_and_changed_colormap():
     a = thumbnail(_png("viridis"))
-    assert image_rms(a, a) == 0.0
-    assert image_rms(a, thumbnail(_png("viridis"))) <= 2.0
-    assert image_rms(a, thumbnail(_png("gray"))) > 10.0
+    assert image_difference(a, a) == (0.0, None)
+    assert image_difference(a, thumbnail(_png("viridis")))[0] <= 2.0
+    rms, diff = image_difference(a, thumbnail(_png("gray")))
+    assert rms > 10.0 and diff.startswith(b"\x89PNG")
 
 
-def test_image_rms_different_size_is_none():
+def test_image_difference_different_size_is_none():
     a = thumbnail(_png("viridis"))
     b = thumbnail(_png("viridis"), width=200)
-    assert image_rms(a, b) is None
+    assert image_difference(a, b) == (None, None)
 
 
 def test_changed_shape_fails_even_with_a_loose_rtol():

@@ -72,8 +72,8 @@ print("fresh", "a" in dir())
 
 @pytest.fixture(scope="module")
 def page_chains(tmp_path_factory):
-    from execdocs.execute import zygote_address
-    zygote_address()  # start (or reuse) the shared fork server outside the timed tests
+    from execdocs.execute import shared_zygote
+    shared_zygote().address  # start (or reuse) the shared fork server outside the timed tests
     docs = tmp_path_factory.mktemp("docs")
     (docs / "p.md").write_text(PAGE)
     return chains(parse_page(PAGE, "p.md")), str(docs)

@@ -70,3 +70,23 @@ def test_every_python_fence_is_collected(path):
     assert sorted(b.line for b in blocks) == fences
     assert len(collected) == len(chains(blocks)) == len(fences) - sum(b.cont for b in blocks)
     assert [b.lineno for b in collected] == [c.head.line for c in chains(blocks)]
+
+
+def test_codeblocks_runs_get_a_temporary_artifacts_dir_removed_at_the_end(tmp_path):
+    """The root conftest points EXECDOCS_ARTIFACTS outside the repository for pytest --codeblocks."""
+    import os
+    import subprocess
+    import sys
+
+    root = DOCS.parent
+    seen = tmp_path / "seen.txt"
+    page = tmp_path / "page.md"
+    page.write_text("```python\nimport os, pathlib\nout = pathlib.Path(os.environ['EXECDOCS_ARTIFACTS'])\n"
+                    f"(out / 'a.txt').write_text('x')\npathlib.Path({str(seen)!r}).write_text(str(out))\n```\n")
+    env = {k: v for k, v in os.environ.items() if k != "EXECDOCS_ARTIFACTS"}
+    env["PYTHONPATH"] = os.pathsep.join([str(root), str(root / "src")])
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "conftest", "--codeblocks", str(page)],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    used = Path(seen.read_text())
+    assert used.is_absolute() and root not in used.parents and not used.exists()

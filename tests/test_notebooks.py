@@ -6,7 +6,7 @@ import json
 import nbformat
 
 from execdocs.model import BlockResult, Figure
-from execdocs.notebooks import build_notebook, parse_cells, publish, snippet_blocks, write_if_changed
+from execdocs.notebooks import build_notebook, parse_cells, publish, snippet_blocks
 
 SNIPPET = '''"""Demo: a tiny snippet
 
@@ -51,12 +51,3 @@ def test_notebook_is_valid_and_has_outputs(tmp_path):
     assert code[2].outputs[1]["data"]["text/plain"] == "A plot"
     assert nb.cells[0].source.startswith("# Demo: a tiny snippet")
     assert (tmp_path / "out" / "demo.py").read_text() == SNIPPET
-
-
-def test_write_if_changed(tmp_path):
-    target = tmp_path / "f.txt"
-    assert write_if_changed(target, b"a")
-    mtime = target.stat().st_mtime_ns
-    assert not write_if_changed(target, b"a") and target.stat().st_mtime_ns == mtime
-    assert write_if_changed(target, b"b") and target.read_bytes() == b"b"
-    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]

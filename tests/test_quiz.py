@@ -186,33 +186,33 @@ def test_duplicate_quiz_id_and_unclosed_div():
 
 def test_output_right_key_passes(quizzes):
     q = quizzes["ch-shape"]
-    assert verify(q, {q.block.line: ok("torch.Size([1, 6, 26, 26])\n")}) == []
+    assert verify(q, {q.block.key: ok("torch.Size([1, 6, 26, 26])\n")}) == []
 
 
 def test_output_wrong_key_names_question_and_matching_option(quizzes):
     q = quizzes["ch-shape"]
-    (error,) = verify(q, {q.block.line: ok("noise\ntorch.Size([1, 6, 28, 28])\n\n")})
+    (error,) = verify(q, {q.block.key: ok("noise\ntorch.Size([1, 6, 28, 28])\n\n")})
     assert str(error) == (f'challenge.md:{q.key.line}: quiz "Output shape after convolution": keyed option A '
                           f'"torch.Size([1, 6, 26, 26])" does not match the real output "torch.Size([1, 6, 28, 28])" '
                           f"(option B matches)")
-    (error,) = verify(q, {q.block.line: ok("something else")})
+    (error,) = verify(q, {q.block.key: ok("something else")})
     assert "(no option matches)" in str(error)
 
 
 def test_output_two_matching_options_and_exceptions_and_missing_results():
     page = quiz_page("```python\nprint(3)\n```\n\n- [x] `3`\n- [ ] 3", 'data-quiz-id="q" data-check="output"')
     (q,) = find_quizzes(page, "p.md")
-    (error,) = verify(q, {q.block.line: ok("3\n")})
+    (error,) = verify(q, {q.block.key: ok("3\n")})
     assert 'option B "3" also equals the real output' in str(error)
-    assert "raised ValueError: boom" in str(verify(q, {q.block.line: raised("ValueError", "boom")})[0])
+    assert "raised ValueError: boom" in str(verify(q, {q.block.key: raised("ValueError", "boom")})[0])
     assert "no result for the python block" in str(verify(q, {})[0])
     timeout = BlockResult(failure="timed out after 120 s")
-    assert "failed: timed out" in str(verify(q, {q.block.line: timeout})[0])
+    assert "failed: timed out" in str(verify(q, {q.block.key: timeout})[0])
 
 
 def test_raises_rules(quizzes):
     q = quizzes["p-raise"]
-    line = q.block.line
+    line = q.block.key
     assert verify(q, {line: raised("NameError", "name 'F' is not defined")}) == []
     (error,) = verify(q, {line: ok()})
     assert 'quiz "What goes wrong?"' in str(error) and "ran without raising" in str(error)
@@ -222,7 +222,7 @@ def test_raises_rules(quizzes):
 
 def test_runs_rules(quizzes):
     q = quizzes["p-runs"]
-    bad, good = (o.fence.line for o in q.options)
+    bad, good = (o.fence.key for o in q.options)
     assert verify(q, {bad: raised("RuntimeError", "shapes"), good: ok("ok\n")}) == []
     errors = verify(q, {bad: ok(), good: raised("RuntimeError", "shapes cannot be multiplied")})
     text = "\n".join(map(str, errors))

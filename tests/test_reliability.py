@@ -22,7 +22,7 @@ import markdown as md
 import pytest
 
 from enginekit import ROOT, build, py, write_site
-from execdocs import lock
+from execdocs.lock import BuildLock
 
 AFTER = py('print("after: still running")')
 
@@ -110,7 +110,7 @@ def result(session, page_name, index=0):
 
 
 def assert_after_block_ran(session, page_name):
-    blocks = session.pages[page_name]
+    blocks = session.pages[page_name].blocks
     last = blocks[-1]
     r = session.results[(page_name, last.index)]
     assert r.ok and r.exception is None and r.stdout == "after: still running\n"
@@ -177,7 +177,7 @@ def test_megabytes_of_output_truncated_with_note(built):
     record = root / "records" / "huge.json"
     assert record.stat().st_size < 200_000
     assert "output truncated" in record.read_text()
-    rendered = s.render("huge.md", s.markdown["huge.md"])
+    rendered = s.render("huge.md")
     assert len(rendered) < 200_000 and "output truncated" in rendered
     assert problems_for(s, "huge.md") == []
     assert_after_block_ran(s, "huge.md")
@@ -185,7 +185,7 @@ def test_megabytes_of_output_truncated_with_note(built):
 
 def test_html_and_markdown_in_output_rendered_literally(built):
     s = built["session"]
-    rendered = s.render("html.md", s.markdown["html.md"])
+    rendered = s.render("html.md")
     html = md.markdown(rendered, extensions=["attr_list", "md_in_html", "tables", "admonition",
                                              "pymdownx.superfences", "pymdownx.highlight"])
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -323,8 +323,9 @@ def test_two_builds_at_once_on_the_same_tree(tmp_path):
 LOCK_HOLDER = """
 import sys, time
 sys.path.insert(0, {src!r})
-from execdocs import lock
-lock.acquire({cache!r}, print)
+from execdocs.lock import BuildLock
+held = BuildLock({cache!r})
+held.acquire(print)
 print("held", flush=True)
 time.sleep(1.5)
 """
@@ -338,7 +339,8 @@ def test_lock_serialises_two_builds(tmp_path):
         assert holder.stdout.readline().strip() == "held"
         logs: list[str] = []
         started = time.perf_counter()
-        lock.acquire(cache, logs.append)
+        lock = BuildLock(cache)
+        lock.acquire(logs.append)
         waited = time.perf_counter() - started
         lock.release()
     finally:

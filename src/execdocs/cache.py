@@ -1,7 +1,7 @@
 """Cache: reuse a chain's results when nothing that could change them changed.
 
-The key hashes the chain's code and options, the project source it imports, the engine
-version, torch/torchvision versions and the device kind.  Prose is not in the key, so
+The key hashes the chain's code and options, the project source it imports, the engine's
+own source, torch/torchvision versions and the device kind.  Prose is not in the key, so
 prose edits re-run nothing.  Entries are written to a temporary file and renamed into
 place (readers never see half an entry); an entry that fails to load is treated as
 missing and re-run.
@@ -16,13 +16,24 @@ import json
 import os
 import pickle
 import platform
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
+from .files import write_atomic
 from .model import BlockResult, Chain
 from .runner import thread_count
+
+ENGINE_DIR = Path(__file__).resolve().parent
+
+
+@functools.cache
+def engine_digest() -> str:
+    """A hash of the engine's own source: changing how output is captured re-runs everything."""
+    digest = hashlib.sha256()
+    for path in sorted(ENGINE_DIR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 @functools.cache
@@ -102,6 +113,7 @@ def chain_key(chain: Chain, sources: ProjectSources, device: str) -> str:
         "blocks": [{"code": b.code, "marks": b.marks, "options": asdict(b.options)} for b in chain.blocks],
         "local": local,
         "versions": package_versions(),  # cached: one lookup per process
+        "engine": engine_digest(),
         "device": device,
         "threads": str(thread_count()),
     }
@@ -130,15 +142,4 @@ class ResultCache:
         return value
 
     def put(self, key: str, results: list[BlockResult]) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self._path(key), pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))

@@ -12,17 +12,45 @@ import io
 import math
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|nan|inf")
 BASELINE_WIDTH = 320  # baselines are stored small: enough to see a changed plot
 
 
-def split_numbers(text: str) -> tuple[list[str], list[float]]:
-    """Text with numbers replaced by a placeholder, and the numbers in order."""
-    numbers = [float(m) for m in NUMBER.findall(text)]
-    skeleton = NUMBER.split(text)
-    return skeleton, numbers
+@dataclass(frozen=True)
+class NumberComparison:
+    """How two texts differ once numbers are set aside (what drift and the benchmarks report)."""
+
+    identical: bool
+    structural: bool = False  # the text around the numbers differs, or their count does
+    integers_changed: int = 0  # integer tokens (shapes, counts) that differ: never tolerated
+    decimals_changed: int = 0
+    max_rel_diff: float = 0.0  # largest relative difference of a changed decimal
+    within_tolerance: bool = True  # every changed decimal within rtol/atol (False if structural)
+
+
+def compare_numbers(expected: str, actual: str, rtol: float = 0.0, atol: float = 0.0) -> NumberComparison:
+    """Compare text token by token: skeleton exact, integers exact, decimals within tolerance."""
+    if expected == actual:
+        return NumberComparison(identical=True)
+    skel_e, num_e = NUMBER.split(expected), NUMBER.findall(expected)
+    skel_a, num_a = NUMBER.split(actual), NUMBER.findall(actual)
+    if skel_e != skel_a or len(num_e) != len(num_a):
+        return NumberComparison(identical=False, structural=True, within_tolerance=False)
+    ints = decimals = 0
+    worst, close = 0.0, True
+    for e, a in zip(num_e, num_a):
+        if e == a:
+            continue
+        if _is_integer(e) or _is_integer(a):
+            ints += 1
+            continue
+        decimals += 1
+        worst = max(worst, _relative(float(e), float(a)))
+        close = close and numbers_close(float(e), float(a), rtol, atol)
+    return NumberComparison(False, False, ints, decimals, worst, close and ints == 0)
 
 
 def numbers_close(a: float, b: float, rtol: float, atol: float) -> bool:
@@ -31,22 +59,16 @@ def numbers_close(a: float, b: float, rtol: float, atol: float) -> bool:
     return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
 
 
+def _relative(a: float, b: float) -> float:
+    if a == b or math.isnan(a) or math.isnan(b):
+        return 0.0 if a == b or (math.isnan(a) and math.isnan(b)) else math.inf
+    scale = max(abs(a), abs(b))
+    return abs(a - b) / scale if scale else 0.0
+
+
 def text_matches(expected: str, actual: str, rtol: float, atol: float) -> bool:
-    """Equal text, with every number equal within tolerance."""
-    if expected == actual:
-        return True
-    skel_e, num_e = NUMBER.split(expected), NUMBER.findall(expected)
-    skel_a, num_a = NUMBER.split(actual), NUMBER.findall(actual)
-    if skel_e != skel_a or len(num_e) != len(num_a):
-        return False
-    return all(_token_close(e, a, rtol, atol) for e, a in zip(num_e, num_a))
-
-
-def _token_close(expected: str, actual: str, rtol: float, atol: float) -> bool:
-    """Integers (shapes, counts, kernel sizes) must be equal; decimals within tolerance."""
-    if _is_integer(expected) or _is_integer(actual):
-        return expected == actual
-    return numbers_close(float(expected), float(actual), rtol, atol)
+    """Equal text, with every integer equal and every decimal equal within tolerance."""
+    return compare_numbers(expected, actual, rtol, atol).within_tolerance
 
 
 def _is_integer(token: str) -> bool:
@@ -77,8 +99,9 @@ def thumbnail(png: bytes, width: int = BASELINE_WIDTH) -> bytes:
     return out.getvalue()
 
 
-def image_rms(expected_png: bytes, actual_png: bytes) -> float | None:
-    """matplotlib's RMS difference of two thumbnails; None when sizes differ."""
+def image_difference(expected_png: bytes, actual_png: bytes) -> tuple[float | None, bytes | None]:
+    """matplotlib's RMS difference of two thumbnails and its difference image; (None, None)
+    when their sizes differ, (0.0, None) when identical."""
     from matplotlib.testing.compare import compare_images
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,6 +112,9 @@ def image_rms(expected_png: bytes, actual_png: bytes) -> float | None:
             outcome = compare_images(str(expected), str(actual), tol=0, in_decorator=True)
         except Exception as err:  # noqa: BLE001 - "image sizes do not match"
             if "size" in str(err).lower():
-                return None
+                return None, None
             raise
-    return 0.0 if outcome is None else float(outcome["rms"])
+        if outcome is None:
+            return 0.0, None
+        diff = Path(outcome["diff"])
+        return float(outcome["rms"]), diff.read_bytes() if diff.exists() else None

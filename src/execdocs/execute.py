@@ -1,14 +1,16 @@
 """Execute, parent side: run chains in parallel, each in a process forked from a warm zygote.
 
 The zygote (``execdocs.zygote``) imports torch once; each chain is then a cheap fork
-of it.  A thread per concurrent chain waits on that chain's connection with the
-block's time limit, so a hang, ``os._exit`` or a signal costs one chain, is reported
-against its block, and never stalls the pool.
+of it.  :class:`Zygote` is a resource the parent owns: a context manager whose exit
+(also on Ctrl-C, and at interpreter exit) kills the zygote's process group and every
+running chain's group and removes its directory (socket and the chains' run dirs);
+the zygote does the same itself when the parent dies.  A thread per concurrent chain
+waits on that chain's connection with the block's time limit, so a hang, ``os._exit``
+or a signal costs one chain, is reported against its block, and never stalls the pool.
 """
 from __future__ import annotations
 
 import atexit
-import glob
 import os
 import shutil
 import signal
@@ -21,41 +23,110 @@ from multiprocessing.connection import Client
 from typing import Callable, Iterable
 
 from .model import BlockResult, Chain
-from .runner import WORKDIR_PREFIX, thread_count
+from .runner import thread_count
 
-_zygote: tuple[subprocess.Popen, str] | None = None
-_zygote_lock = threading.Lock()
-_live: set[int] = set()  # pids of chains running now
+ZYGOTE_PREFIX = "execdocs-zygote-"
+RUN_PREFIX = "execdocs-run-"
 
 
-def zygote_address() -> str:
-    """Start the zygote on first use (only when something must run) and return its socket."""
-    global _zygote
-    with _zygote_lock:
-        if _zygote is not None and _zygote[0].poll() is None:
-            return _zygote[1]
-        address = os.path.join(tempfile.mkdtemp(prefix="execdocs-zygote-"), "socket")
+class Zygote:
+    """The warm fork server, started on first use and owned until :meth:`close`."""
+
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+        self.directory: str | None = None
+        self._lock = threading.Lock()
+        self._live: dict[int, int] = {}  # chain pid -> pidfd (signals never reach a reused pid)
+        atexit.register(self.close)
+
+    def __enter__(self) -> Zygote:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def address(self) -> str:
+        """The zygote's socket, starting it (or a fresh one after it died) when needed."""
+        with self._lock:
+            if self.process is None or self.process.poll() is not None:
+                self._discard()
+                self._start()
+            return os.path.join(self.directory, "socket")
+
+    def _start(self) -> None:
+        self.directory = tempfile.mkdtemp(prefix=ZYGOTE_PREFIX)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        process = subprocess.Popen([sys.executable, "-m", "execdocs.zygote", address],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
-                                   start_new_session=True)
-        if process.stdout.readline().strip() != b"ready":
-            raise RuntimeError(f"the execution zygote failed to start (exit code {process.poll()})")
-        _zygote = (process, address)
-        atexit.register(stop_zygote)
-        return address
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "execdocs.zygote", os.path.join(self.directory, "socket")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True)
+        lines = iter(self.process.stdout.readline, b"")
+        if not any(line.strip() == b"ready" for line in lines):
+            code = self.process.wait()
+            self._discard()
+            raise RuntimeError(f"the execution zygote failed to start (exit code {code})")
+        self.process.stdout.close()
 
+    def run_dir(self) -> str:
+        """A fresh directory for one chain, inside ours (removed with it at the latest)."""
+        return tempfile.mkdtemp(prefix=RUN_PREFIX, dir=self.directory)
 
-def stop_zygote() -> None:
-    global _zygote
-    if _zygote is not None:
-        process = _zygote[0]
-        process.stdin.close()
+    def track(self, pid: int) -> None:
+        self._live[pid] = os.pidfd_open(pid)
+
+    def stop_chain(self, pid: int) -> None:
+        """Kill a chain and every process it started (its own process group)."""
+        pidfd = self._live.pop(pid, None)
+        if pidfd is None:
+            return
         try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        _zygote = None
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        finally:
+            os.close(pidfd)
+        try:
+            os.killpg(pid, signal.SIGKILL)  # what the chain started (group outlives its leader)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def stop_all_chains(self) -> None:
+        for pid in list(self._live):
+            self.stop_chain(pid)
+
+    def _discard(self) -> None:
+        """Kill the zygote's group and remove its directory (it may be dead already)."""
+        if self.process is not None:
+            if self.process.stdin and not self.process.stdin.closed:
+                self.process.stdin.close()  # the zygote kills its chains and cleans up
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.process.wait()
+        if self.directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
+        self.process = self.directory = None
+
+    def close(self) -> None:
+        self.stop_all_chains()
+        with self._lock:
+            self._discard()
+
+
+_shared: Zygote | None = None
+
+
+def shared_zygote() -> Zygote:
+    """One zygote per process for callers that pass none (tests, scripts); closed at exit."""
+    global _shared
+    if _shared is None:
+        _shared = Zygote()
+    return _shared
 
 
 def default_jobs() -> int:
@@ -69,73 +140,66 @@ def _failed(reason: str, device: str = "?") -> BlockResult:
     return BlockResult(failure=reason, device=device)
 
 
-def run_one(chain: Chain, docs_dir: str) -> list[BlockResult]:
+def run_one(chain: Chain, docs_dir: str, zygote: Zygote | None = None) -> list[BlockResult]:
     """Run a chain to completion, a timeout or a crash; one result per block run."""
+    zygote = zygote or shared_zygote()
     try:
-        conn = Client(zygote_address(), family="AF_UNIX")
-        conn.send((chain, docs_dir, list(sys.path), thread_count()))
+        conn = Client(zygote.address, family="AF_UNIX")
+        run_dir = zygote.run_dir()
+        conn.send((chain, docs_dir, list(sys.path), thread_count(), run_dir))
         pid = conn.recv()[1]
+        zygote.track(pid)
+        conn.send("go")
     except (OSError, EOFError, RuntimeError) as err:
         return [_failed(f"could not start a worker process: {err}")]
-    _live.add(pid)
-    results: list[BlockResult] = []
     try:
-        for block in chain.blocks:
-            if not conn.poll(block.options.timeout):
-                results.append(_failed(f"timed out after {block.options.timeout:g} s (the time limit; "
-                                       "raise it with <!--exec: timeout=SECONDS-->)"))
-                break
-            try:
-                result = conn.recv()
-            except (EOFError, OSError):
-                results.append(_failed(_crash_reason(pid)))
-                break
-            results.append(result)
-            if result.exception is not None or result.failure is not None:
-                break
+        return _collect(chain, conn, pid)
     finally:
-        _kill(pid)
-        _live.discard(pid)
+        zygote.stop_chain(pid)
         conn.close()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _collect(chain: Chain, conn, pid: int) -> list[BlockResult]:
+    results: list[BlockResult] = []
+    for block in chain.blocks:
+        if not conn.poll(block.options.timeout):
+            results.append(_failed(f"timed out after {block.options.timeout:g} s (the time limit; "
+                                   "raise it with <!--exec: timeout=SECONDS-->)"))
+            break
+        try:
+            result = conn.recv()
+        except (EOFError, OSError):
+            results.append(_failed(f"the worker process (pid {pid}) died while running this block "
+                                   "(os._exit, a signal, or a crash in native code); "
+                                   "the other blocks are unaffected"))
+            break
+        results.append(result)
+        if result.exception is not None or result.failure is not None:
+            break
     return results
 
 
-def _kill(pid: int) -> None:
-    """Kill a chain's process and remove the working directory it can no longer clean."""
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    for leftover in glob.glob(os.path.join(tempfile.gettempdir(), f"{WORKDIR_PREFIX}{pid}-*")):
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _crash_reason(pid: int) -> str:
-    return (f"the worker process (pid {pid}) died while running this block "
-            "(os._exit, a signal, or a crash in native code); the other blocks are unaffected")
-
-
 def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
-               on_done: Callable[[Chain, list[BlockResult]], None] | None = None
-               ) -> dict[Chain, list[BlockResult]]:
-    """Run every chain, ``jobs`` at a time, longest-known first is the caller's choice of order."""
+               on_done: Callable[[Chain, list[BlockResult]], None] | None = None,
+               zygote: Zygote | None = None) -> dict[Chain, list[BlockResult]]:
+    """Run every chain, ``jobs`` at a time, in the order given (longest first is the caller's choice)."""
     chains = list(chains)
+    zygote = zygote or shared_zygote()
     results: dict[Chain, list[BlockResult]] = {}
     if not chains:
         return results
 
     def work(chain: Chain) -> None:
-        outcome = run_one(chain, docs_dir)
-        results[chain] = outcome
+        results[chain] = run_one(chain, docs_dir, zygote)
         if on_done is not None:
-            on_done(chain, outcome)
+            on_done(chain, results[chain])
 
     pool = ThreadPoolExecutor(max_workers=jobs or default_jobs())
     try:
         list(pool.map(work, chains))
     except KeyboardInterrupt:
-        for pid in list(_live):  # stop now, not when the running blocks finish
-            _kill(pid)
+        zygote.stop_all_chains()  # stop now, not when the running blocks finish
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()

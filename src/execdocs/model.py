@@ -8,6 +8,11 @@ process boundary and hash into cache keys.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import where as _where
+
+BlockKey = tuple[str, int]  # (page, index): the one key results are stored and looked up by
 
 
 @dataclass(frozen=True)
@@ -38,11 +43,17 @@ class Block:
     expected_ignore_ws: bool = False
     expected_line: int | None = None  # 1-based line of the expected-output fence
     options: Options = field(default_factory=Options)
+    skip: bool = False  # a skip mark, or a skipif whose condition held when the page was parsed
+    anchor_line: int = 0  # outputs go after this line: the closing fence, or the expected-output fence's
+
+    @property
+    def key(self) -> BlockKey:
+        return (self.page, self.index)
 
     @property
     def where(self) -> str:
         """page:line as an author finds it (snippets are named from the project root)."""
-        return f"{self.page.removeprefix('../')}:{max(self.line, 1)}"
+        return _where(self.page, self.line)
 
     @property
     def expects_exception(self) -> bool:
@@ -63,6 +74,37 @@ class Chain:
     def page(self) -> str:
         return self.head.page
 
+    @property
+    def skip(self) -> bool:
+        return self.head.skip
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page as parsed once: its text, blocks, quizzes and badges, and what was malformed.
+
+    Every later stage (execute, check, render, the MkDocs hooks) reads this value; nothing
+    re-reads or re-parses the page.  ``errors`` holds the marker and quiz errors found
+    while parsing (a page with a marker error has no blocks; one with a quiz error no quizzes).
+    """
+
+    name: str  # docs-relative path ("experiment.md"), or "../snippets/x.py" for a snippet
+    markdown: str
+    blocks: tuple[Block, ...] = ()
+    quizzes: tuple[Any, ...] = ()  # quiz.Quiz values whose code blocks are this page's blocks
+    badges: tuple[Any, ...] = ()  # quiz_html.BadgeMarker values
+    errors: tuple[Exception, ...] = ()  # errors.ExecDocsError values
+
+    @property
+    def chains(self) -> tuple[Chain, ...]:
+        groups: list[list[Block]] = []
+        for block in self.blocks:
+            if block.cont and groups:
+                groups[-1].append(block)
+            else:
+                groups.append([block])
+        return tuple(Chain(tuple(g)) for g in groups)
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -72,6 +114,14 @@ class Figure:
     alt: str
     width: int
     height: int
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A file a block wrote into ``$EXECDOCS_ARTIFACTS``, published at artifacts/<page>/<name>."""
+
+    name: str  # flat file name, [A-Za-z0-9._-]+
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -88,6 +138,7 @@ class BlockResult:
     stdout: str = ""
     stderr: str = ""  # includes warnings
     figures: tuple[Figure, ...] = ()
+    artifacts: tuple[Artifact, ...] = ()  # files written (new or changed) by this block
     exception: ExceptionInfo | None = None
     duration: float = 0.0
     device: str = "cpu"
@@ -97,6 +148,39 @@ class BlockResult:
     @property
     def ok(self) -> bool:
         return self.failure is None
+
+
+@dataclass(frozen=True)
+class FigureDrift:
+    """A figure that changed beyond its tolerance: everything a reviewer needs to judge it."""
+
+    index: int  # 0-based figure number within the block
+    recorded_png: bytes  # the committed baseline (a thumbnail)
+    fresh_png: bytes  # the fresh figure, thumbnailed like the baseline
+    diff_png: bytes | None  # matplotlib's difference image; None when the sizes differ
+    rms: float | None
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the build, as data: shown on the page, logged, and reviewable."""
+
+    page: str
+    line: int
+    kind: str  # "block failed", "output drifted", "marker error", "quiz error", "not run", ...
+    detail: str  # the full message, starting with page:line
+    code: str = ""  # the block's source, when the problem belongs to a block
+    diff: str = ""  # unified text diff for text drift
+    figure: FigureDrift | None = None
+
+    @property
+    def where(self) -> str:
+        return _where(self.page, self.line)
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind} at {self.where}"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+from .files import write_atomic
 from .model import Block, BlockResult, Options
 
 CELL = re.compile(r"^# %%(.*)$")
@@ -96,20 +97,9 @@ def build_notebook(path: Path, results: dict[int, BlockResult]) -> dict:
                          "language_info": {"name": "python"}}}
 
 
-def write_if_changed(path: Path, content: bytes) -> bool:
-    """Write only real changes, so ``mkdocs serve`` does not rebuild in a loop."""
-    if path.exists() and path.read_bytes() == content:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(content)
-    tmp.replace(path)
-    return True
-
-
 def publish(path: Path, results: dict[int, BlockResult], out_dir: Path) -> None:
     notebook = build_notebook(path, results)
     for cell in notebook["cells"]:
         cell["id"] = f"cell-{notebook['cells'].index(cell)}"
-    write_if_changed(out_dir / f"{path.stem}.ipynb", (json.dumps(notebook, indent=1) + "\n").encode())
-    write_if_changed(out_dir / path.name, path.read_bytes())
+    write_atomic(out_dir / f"{path.stem}.ipynb", (json.dumps(notebook, indent=1) + "\n").encode())
+    write_atomic(out_dir / path.name, path.read_bytes())

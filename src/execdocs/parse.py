@@ -1,134 +1,164 @@
-"""Parse: find the executable blocks of a Markdown page and the markers before them.
+"""Parse: a page's Markdown into one :class:`~execdocs.model.Page` (blocks, quizzes, badges).
 
 The marker grammar is pytest-codeblocks' own (HTML comments on their own line), read
 with the same rules it uses, so ``make test`` (pytest --codeblocks) and the build never
 disagree about what a block is: a marker applies to the *next* fence whatever its
 language, ``cont`` glues a fence to the previous block, ``expected-output`` turns the
 next fence into the previous block's expected stdout.  ``tests/test_parse.py`` checks
-this against pytest-codeblocks' parser on every page of the site.
-
-Engine-only settings use a separate comment, ``<!--exec: rtol=1e-3 timeout=60-->``,
-which pytest-codeblocks ignores.
+this against pytest-codeblocks' parser on every page of the site.  The one fence scanner
+here (:func:`scan`) is also what the quiz parser uses, so the two never disagree either.
 """
 from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Iterator
 
-from .errors import MarkerError
-from .model import Block, Chain, Options
+from . import markers
+from .errors import MarkerError, QuizError
+from .model import Block, Chain, Options, Page
 
-CODEBLOCKS_MARKER = re.compile(r"<!--[-\s]*pytest-codeblocks:(.*)-->")
-PYTEST_MARK = re.compile(r"<!--[-\s]*(pytest\.mark\..*)-->")
-EXEC_MARKER = re.compile(r"<!--\s*exec:(.*?)-->")
-KNOWN_MARKS = ("pytest.mark.skip", "pytest.mark.skipif(", "pytest.mark.xfail")
-OPTION_TYPES = {"rtol": float, "atol": float, "image_tol": float, "timeout": float,
-                "per_device": lambda v: v.lower() in ("1", "true", "yes"),
-                "output": str}
 EXECUTABLE = "python"
+
+
+@dataclasses.dataclass(frozen=True)
+class Fence:
+    """A fenced region: 0-based indexes of its opening and closing lines."""
+
+    start: int
+    end: int
+    indent: str
+    info: str
+    code: str
+
+
+def scan(lines: list[str], page: str = "") -> Iterator[Fence | int]:
+    """Yield each line index outside fences, and each fence (``` of any length) as a whole."""
+    i = 0
+    while i < len(lines):
+        stripped = lines[i].lstrip()
+        if not stripped.startswith("```"):
+            yield i
+            i += 1
+            continue
+        ticks = len(stripped) - len(stripped.lstrip("`"))
+        indent = lines[i][: len(lines[i]) - len(stripped)]
+        body, j = [], i + 1
+        while j < len(lines) and lines[j].lstrip()[:ticks] != "`" * ticks:
+            cut = min(len(indent), len(lines[j]) - len(lines[j].lstrip()))
+            body.append(lines[j][cut:])
+            j += 1
+        if j == len(lines):
+            raise MarkerError(page, i + 1, f"fence opened at line {i + 1} is never closed")
+        yield Fence(i, j, indent, lines[i].strip()[ticks:], "".join(body))
+        i = j + 1
+
+
+def fence_mask(lines: list[str]) -> list[bool]:
+    """True for lines inside or delimiting a fence (quiz syntax shown as code is not a quiz).
+
+    An unclosed fence masks nothing here: it is reported by :func:`parse_page`.
+    """
+    mask = [False] * len(lines)
+    try:
+        for item in scan(lines):
+            if isinstance(item, Fence):
+                mask[item.start : item.end + 1] = [True] * (item.end + 1 - item.start)
+    except MarkerError:
+        pass
+    return mask
 
 
 @dataclasses.dataclass
 class _Pending:
     """Markers seen since the last fence; they belong to the next fence."""
 
-    marks: list[str] = dataclasses.field(default_factory=list)
+    marks: list[markers.Mark] = dataclasses.field(default_factory=list)
     cont: bool = False
     expected: bool = False
     expected_ignore_ws: bool = False
     options: dict = dataclasses.field(default_factory=dict)
 
 
-def parse_options(text: str, where: str) -> dict:
-    """Read ``key=value`` pairs of an exec marker, refusing unknown keys."""
-    options = {}
-    for pair in text.split():
-        key, sep, value = pair.partition("=")
-        if not sep or key not in OPTION_TYPES:
-            known = ", ".join(sorted(OPTION_TYPES))
-            raise MarkerError(where, f"unknown exec option {pair!r} (known: {known})")
-        try:
-            options[key] = OPTION_TYPES[key](value)
-        except ValueError:
-            raise MarkerError(where, f"bad value for exec option {key}: {value!r}") from None
-    return options
-
-
-def _read_marker(stripped: str, pending: _Pending, where: str) -> bool:
-    """Record a marker line into ``pending``; return False if the line is no marker."""
-    if m := CODEBLOCKS_MARKER.match(stripped):
+def _read_marker(stripped: str, pending: _Pending, page: str, line: int) -> None:
+    """Record a marker line into ``pending`` (non-marker lines are ignored)."""
+    if m := markers.CODEBLOCKS_MARKER.match(stripped):
         keyword = m.group(1).strip("- ")
         if keyword in ("expected-output", "expected-output-ignore-whitespace"):
             pending.expected = True
             pending.expected_ignore_ws = keyword.endswith("whitespace")
         elif keyword == "cont":
             pending.cont = True
-        elif keyword == "skipfile":
-            pass  # honoured by parse_page when on line 1
-        else:
-            raise MarkerError(where, f"unknown marker <!--pytest-codeblocks:{keyword}-->")
-        return True
-    if m := PYTEST_MARK.match(stripped):
-        mark = m.group(1).strip()
-        if not mark.startswith(KNOWN_MARKS):
-            raise MarkerError(where, f"unknown marker <!--{mark}--> (use skip, skipif(...), xfail)")
-        pending.marks.append(mark)
-        return True
-    if m := EXEC_MARKER.match(stripped):
-        pending.options.update(parse_options(m.group(1), where))
-        return True
-    if stripped.startswith("<!--") and ("pytest" in stripped[:20] or "exec" in stripped[:12]):
-        raise MarkerError(where, f"malformed marker {stripped!r}")
-    return False
-
-
-def _read_fence(lines: list[str], start: int) -> tuple[str, str, str, int]:
-    """Return (info, indent, code, closing line index) of the fence opening at ``start``."""
-    line = lines[start]
-    stripped = line.lstrip()
-    ticks = len(stripped) - len(stripped.lstrip("`"))
-    info = line.strip()[ticks:]
-    indent = line[: len(line) - len(stripped)]
-    body = []
-    for j in range(start + 1, len(lines)):
-        candidate = lines[j].lstrip()
-        if candidate[:ticks] == "`" * ticks:
-            return info, indent, "".join(body), j
-        cut = min(len(indent), len(lines[j]) - len(candidate))
-        body.append(lines[j][cut:])
-    raise MarkerError(None, f"fence opened at line {start + 1} is never closed")
+        elif keyword != "skipfile":  # skipfile is honoured on line 1 only
+            raise MarkerError(page, line, f"unknown marker <!--pytest-codeblocks:{keyword}-->")
+    elif m := markers.PYTEST_MARK.match(stripped):
+        pending.marks.append(markers.read_mark(m.group(1), page, line))
+    elif m := markers.EXEC_MARKER.match(stripped):
+        pending.options.update(markers.read_options(m.group(1), page, line))
+    elif stripped.startswith("<!--") and ("pytest" in stripped[:20] or "exec" in stripped[:12]):
+        raise MarkerError(page, line, f"malformed marker {stripped!r}")
 
 
 def parse_page(markdown: str, page: str) -> list[Block]:
-    """All executable blocks of a page, in order, with markers resolved."""
+    """All executable blocks of a page, in order, with markers resolved (raises MarkerError)."""
     lines = markdown.splitlines(keepends=True)
     if lines and lines[0].strip() == "<!--pytest-codeblocks:skipfile-->":
         return []
     blocks: list[Block] = []
-    fences_seen = 0  # pytest-codeblocks attaches markers to any fence, not only python
-    last_kind = None
+    last_info = None  # pytest-codeblocks attaches markers to any fence, not only python
     pending = _Pending()
-    i = 0
-    while i < len(lines):
-        stripped = lines[i].strip()
-        where = f"{page}:{i + 1}"
-        if not stripped or _read_marker(stripped, pending, where):
-            i += 1
+    for item in scan(lines, page):
+        if isinstance(item, int):
+            if stripped := lines[item].strip():
+                _read_marker(stripped, pending, page, item + 1)
             continue
-        if not lines[i].lstrip().startswith("```"):
-            i += 1
-            continue
-        try:
-            info, indent, code, end = _read_fence(lines, i)
-        except MarkerError as err:
-            raise MarkerError(where, err.message) from None
-        last_kind = _attach_fence(blocks, pending, info, indent, code, i, end, page, last_kind, fences_seen)
-        fences_seen += 1
+        last_info = _attach(blocks, pending, item, page, last_info)
         pending = _Pending()
-        i = end + 1
     if pending.expected or pending.cont:
-        raise MarkerError(f"{page}:{len(lines)}", "marker at end of page has no fence after it")
+        raise MarkerError(page, len(lines), "marker at end of page has no fence after it")
     return _per_device_chains(blocks)
+
+
+def _attach(blocks: list[Block], pending: _Pending, fence: Fence, page: str, last_info: str | None) -> str:
+    """Apply pending markers to ``fence``; return the info string of the last fence seen."""
+    line = fence.start + 1
+    if pending.expected or pending.cont:
+        if last_info is None:
+            raise MarkerError(page, line, "marker refers to a previous code block, but there is none")
+        if last_info != EXECUTABLE:
+            raise MarkerError(page, line, "cont/expected-output must follow a ```python block "
+                              f"(the previous fence is ```{last_info})")
+        if pending.expected:
+            _attach_expected(blocks, pending, fence, page)
+            return last_info
+    if fence.info != EXECUTABLE:
+        if pending.cont:
+            raise MarkerError(page, line, f"cont marker precedes a ```{fence.info} fence, not ```python")
+        if pending.marks:
+            texts = [m.text for m in pending.marks]
+            raise MarkerError(page, line, f"markers {texts} precede a ```{fence.info} fence, not ```python")
+        return fence.info
+    options = Options(**pending.options) if pending.options else Options()
+    blocks.append(Block(page=page, index=len(blocks), line=line, end_line=fence.end + 1, code=fence.code,
+                        indent=fence.indent, marks=tuple(m.text for m in pending.marks), cont=pending.cont,
+                        options=options, skip=any(m.skips for m in pending.marks), anchor_line=fence.end + 1))
+    return EXECUTABLE
+
+
+def _attach_expected(blocks: list[Block], pending: _Pending, fence: Fence, page: str) -> None:
+    """pytest-codeblocks gives expected output to the chain's head; outputs go below the fence."""
+    line = fence.start + 1
+    if fence.info == EXECUTABLE:
+        raise MarkerError(page, line, "an expected-output marker is followed by a ```python fence; "
+                          "the expected output must be a ```text fence")
+    if blocks[-1].expected_output is not None:
+        raise MarkerError(page, line, "block already has an expected output")
+    blocks[-1] = dataclasses.replace(blocks[-1], anchor_line=fence.end + 1)
+    head = len(blocks) - 1
+    while head > 0 and blocks[head].cont:
+        head -= 1
+    blocks[head] = dataclasses.replace(blocks[head], expected_output=fence.code, expected_line=line,
+                                       expected_ignore_ws=pending.expected_ignore_ws)
 
 
 def _per_device_chains(blocks: list[Block]) -> list[Block]:
@@ -143,55 +173,29 @@ def _per_device_chains(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _attach_fence(blocks, pending, info, indent, code, i, end, page, last_kind, fences_seen):
-    """Apply pending markers to the fence at line ``i``; return the kind of the last fence."""
-    where = f"{page}:{i + 1}"
-    if pending.expected or pending.cont:
-        if fences_seen == 0:
-            raise MarkerError(where, "marker refers to a previous code block, but there is none")
-        if last_kind != EXECUTABLE:
-            raise MarkerError(where, "cont/expected-output must follow a ```python block "
-                              f"(the previous fence is ```{last_kind})")
-        if pending.expected:
-            if info == EXECUTABLE:
-                raise MarkerError(where, "an expected-output marker is followed by a ```python fence; "
-                                  "the expected output must be a ```text fence")
-            if blocks[-1].expected_output is not None:
-                raise MarkerError(where, "block already has an expected output")
-            head = _chain_head_index(blocks)
-            blocks[head] = dataclasses.replace(
-                blocks[head], expected_output=code, expected_line=i + 1,
-                expected_ignore_ws=pending.expected_ignore_ws)
-            return last_kind
-    if info != EXECUTABLE:
-        if pending.cont:
-            raise MarkerError(where, f"cont marker precedes a ```{info} fence, not ```python")
-        if pending.marks:
-            raise MarkerError(where, f"markers {pending.marks} precede a ```{info} fence, not ```python")
-        return info
-    options = Options(**pending.options) if pending.options else Options()
-    blocks.append(Block(page=page, index=len(blocks), line=i + 1, end_line=end + 1, code=code,
-                        indent=indent, marks=tuple(pending.marks), cont=pending.cont, options=options))
-    return EXECUTABLE
-
-
-def _chain_head_index(blocks: list[Block]) -> int:
-    """pytest-codeblocks gives expected output to the chain's first block."""
-    k = len(blocks) - 1
-    while k > 0 and blocks[k].cont:
-        k -= 1
-    return k
-
-
-def chains(blocks: list[Block]) -> list[Chain]:
+def chains(blocks) -> list[Chain]:
     """Group blocks into namespaces: each ``cont`` block joins the chain before it."""
-    groups: list[list[Block]] = []
-    for block in blocks:
-        if block.cont and groups:
-            groups[-1].append(block)
-        else:
-            groups.append([block])
-    return [Chain(tuple(g)) for g in groups]
+    return list(Page("", "", tuple(blocks)).chains)
+
+
+def parse(markdown: str, name: str, blocks: list[Block] | None = None) -> Page:
+    """The page's one model.  ``blocks`` given (snippets): they are the page; no quizzes."""
+    from .quiz import find_badges, find_quizzes  # quiz builds on this module's scanner
+
+    errors: list[Exception] = []
+    quizzes, badges = (), ()
+    if blocks is None:
+        try:
+            blocks = parse_page(markdown, name)
+        except MarkerError as err:
+            blocks = []
+            errors.append(err)
+        try:
+            quizzes = tuple(find_quizzes(markdown, name, blocks))
+            badges = tuple(find_badges(markdown, name))
+        except (QuizError, MarkerError) as err:
+            errors.append(err)
+    return Page(name, markdown, tuple(blocks), quizzes, badges, tuple(errors))
 
 
 SUSPECT_FENCE = re.compile(r"^\s*```+\s*(py|python3|pycon|python\s+\S.*|\{\s*\.?python.*|ipython\S*)\s*$")

@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import BlockResult, Edit
-from .quiz_html import (BadgeMarker, badge_html, fence_mask, fences, find_badges, find_close, item_end,
-                        key_hash, marks_before, render_badge_edit, render_edits)
+from typing import Mapping
+
+from .errors import QuizError
+from .model import Block, BlockKey, BlockResult, Edit
+from .parse import fence_mask
+from .quiz_html import BadgeMarker, badge_html, find_badges, find_close, item_end, key_hash, render_badge_edit, render_edits
 
 __all__ = [
-    "BadgeMarker", "Fence", "Option", "Quiz", "QuizError", "badge_html", "find_badges",
+    "BadgeMarker", "Option", "Quiz", "QuizError", "badge_html", "find_badges",
     "find_quizzes", "key_hash", "page_edits", "render_edits", "verify",
 ]
 
@@ -31,28 +34,6 @@ OPTION_RE = re.compile(
 HEADING_RE = re.compile(r"^\s*#{1,6}\s+(?P<title>.+?)\s*#*\s*$")
 
 
-class QuizError(Exception):
-    """A quiz problem located at ``page:line``, so the author can jump straight to it."""
-
-    def __init__(self, page: str, line: int, message: str):
-        super().__init__(f"{page}:{line}: {message}")
-        self.page, self.line, self.message = page, line, message
-
-
-@dataclass(frozen=True)
-class Fence:
-    """A fenced ``python`` block inside a quiz; ``line`` is what the engine keys results by."""
-
-    line: int  # 1-based line of the opening fence
-    end_line: int  # 1-based line of the closing fence
-    code: str
-    marks: tuple[str, ...] = ()
-
-    @property
-    def expects_exception(self) -> bool:
-        return any(m.startswith("pytest.mark.xfail") for m in self.marks)
-
-
 @dataclass(frozen=True)
 class Option:
     """One answer choice; ``fence`` is its own code block for ``runs`` questions."""
@@ -62,7 +43,7 @@ class Option:
     line: int
     keyed: bool
     expect: str | None = None
-    fence: Fence | None = None
+    fence: Block | None = None  # the page's block indented under this option
 
     @property
     def plain(self) -> str:
@@ -86,7 +67,7 @@ class Quiz:
     title: str
     check: str
     options: tuple[Option, ...]
-    blocks: tuple[Fence, ...] = ()  # the question's own python blocks (not the options')
+    blocks: tuple[Block, ...] = ()  # the page's blocks that form the question (not the options')
     indent: str = ""
     attempts: int = 2
     group: str | None = None
@@ -102,7 +83,7 @@ class Quiz:
         return next(o for o in self.options if o.keyed)
 
     @property
-    def block(self) -> Fence | None:
+    def block(self) -> Block | None:
         """The block whose result is checked: the last one before the options."""
         return self.blocks[-1] if self.blocks else None
 
@@ -110,15 +91,14 @@ class Quiz:
         return QuizError(self.page, line, f'quiz "{self.title}": {message}')
 
 
-def _options(lines, mask, start, end, base, found) -> tuple[Option, ...]:
-    """Task-list lines at the quiz's base indentation, each with the python fence under it."""
+def _options(lines, mask, start, end, base, found: list[Block]) -> tuple[Option, ...]:
+    """Task-list lines at the quiz's base indentation, each with the python block under it."""
     items = [(i, m) for i in range(start, end) if not mask[i] and lines[i].startswith(base)
              and (m := OPTION_RE.match(lines[i][len(base):]))]
     options = []
     for n, (i, m) in enumerate(items):
         stop = items[n + 1][0] if n + 1 < len(items) else item_end(lines, i, end, base)
-        fence = next((Fence(a + 1, b + 1, code, marks_before(lines, a)) for a, b, ind, info, code in found
-                      if i < a < stop and info == "python" and len(ind) > len(base)), None)
+        fence = next((b for b in found if i < b.line - 1 < stop and len(b.indent) > len(base)), None)
         letter = LETTERS[n] if n < len(LETTERS) else "?"
         options.append(Option(letter, m["text"], i + 1, m["mark"] != " ", m["expect"], fence))
     return tuple(options)
@@ -138,7 +118,8 @@ def _int_attr(attrs: dict, name: str, default, page: str, line: int):
     return int(value)
 
 
-def _parse_quiz(lines: list[str], mask: list[bool], start: int, end: int, page: str) -> Quiz:
+def _parse_quiz(lines: list[str], mask: list[bool], start: int, end: int, page: str,
+                page_blocks: list[Block]) -> Quiz:
     """Build one Quiz from lines[start..end] (the <div> line through its </div> line)."""
     m = OPEN_RE.match(lines[start])
     attrs, base, line = _attrs(m["attrs"]), m["indent"], start + 1
@@ -147,11 +128,10 @@ def _parse_quiz(lines: list[str], mask: list[bool], start: int, end: int, page: 
     if not quiz_id:
         raise QuizError(page, line, 'quiz has no data-quiz-id="..." attribute')
     title = next((h["title"] for h in map(HEADING_RE.match, lines[start + 1 : end]) if h), quiz_id)
-    found = fences(lines, start + 1, end)
+    found = [b for b in page_blocks if start < b.line - 1 < end]
     options = _options(lines, mask, start + 1, end, base, found)
     first = options[0].line - 1 if options else end
-    blocks = tuple(Fence(i + 1, j + 1, code, marks_before(lines, i)) for i, j, ind, info, code in found
-                   if info == "python" and ind == base and i < first)
+    blocks = tuple(b for b in found if b.indent == base and b.line - 1 < first)
     after = item_end(lines, options[-1].line - 1, end, base) if options else end
     check = a.get("data-check", "").strip()
     if not check:
@@ -200,8 +180,16 @@ def _validate_option(quiz: Quiz, o: Option) -> None:
         raise quiz.error(o.fence.line, f"{'keyed' if o.keyed else 'wrong'} option {o.letter}'s block {need}")
 
 
-def find_quizzes(markdown: str, page: str) -> list[Quiz]:
-    """Every quiz on a page, in order; raises QuizError for the first malformed one."""
+def find_quizzes(markdown: str, page: str, blocks: list[Block] | None = None) -> list[Quiz]:
+    """Every quiz on a page, in order; raises QuizError for the first malformed one.
+
+    ``blocks`` are the page's parsed blocks (parsed here when not given): a quiz's code is
+    made of the page's own blocks, so its results are the ones the build ran.
+    """
+    if blocks is None:
+        from .parse import parse_page
+
+        blocks = parse_page(markdown, page)
     lines = markdown.split("\n")
     mask, quizzes, seen, i = fence_mask(lines), [], {}, 0
     while i < len(lines):
@@ -211,7 +199,7 @@ def find_quizzes(markdown: str, page: str) -> list[Quiz]:
         end = find_close(lines, mask, i)
         if end < 0:
             raise QuizError(page, i + 1, "quiz <div> has no closing </div>")
-        quiz = _parse_quiz(lines, mask, i, end, page)
+        quiz = _parse_quiz(lines, mask, i, end, page, blocks)
         if quiz.quiz_id in seen:
             first = seen[quiz.quiz_id]
             raise QuizError(page, quiz.line, f'duplicate data-quiz-id "{quiz.quiz_id}" (first used at line {first})')
@@ -227,9 +215,12 @@ def page_edits(markdown: str, page: str) -> list[Edit]:
     return edits + [render_badge_edit(b) for b in find_badges(markdown, page)]
 
 
-def _result(quiz: Quiz, fence: Fence, results: dict[int, BlockResult]) -> BlockResult | QuizError:
+Results = Mapping[BlockKey, BlockResult]
+
+
+def _result(quiz: Quiz, fence: Block, results: Results) -> BlockResult | QuizError:
     """The block's result, or the error explaining why there is nothing to check."""
-    result = results.get(fence.line)
+    result = results.get(fence.key)
     if result is None:
         return quiz.error(fence.line, f"no result for the python block at line {fence.line}")
     if result.failure:
@@ -271,7 +262,7 @@ def _verify_raises(quiz: Quiz, result: BlockResult) -> list[QuizError]:
     return []
 
 
-def _verify_runs(quiz: Quiz, results: dict[int, BlockResult]) -> list[QuizError]:
+def _verify_runs(quiz: Quiz, results: Results) -> list[QuizError]:
     errors = []
     for o in quiz.options:
         result = _result(quiz, o.fence, results)
@@ -284,8 +275,8 @@ def _verify_runs(quiz: Quiz, results: dict[int, BlockResult]) -> list[QuizError]
     return errors
 
 
-def verify(quiz: Quiz, results: dict[int, BlockResult]) -> list[QuizError]:
-    """Check the quiz's key against real results (keyed by each python fence's opening line).
+def verify(quiz: Quiz, results: Results) -> list[QuizError]:
+    """Check the quiz's key against real results (keyed like every result: ``Block.key``).
 
     An empty list means the key is right; each error names page, line and question title.
     """

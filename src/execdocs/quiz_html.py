@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .model import Edit
+from .parse import fence_mask
 
 if TYPE_CHECKING:  # quiz.py imports this module, so only import its types for annotations
     from .quiz import Option, Quiz
 
-FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,}|~{3,})\s*(?P<info>[^`]*?)\s*$")
-MARK_RE = re.compile(r"^\s*<!--\s*(?P<mark>.*?)\s*-->\s*$")
 BADGE_RE = re.compile(r'^\s*<!--\s*quiz-badge:\s*(?P<group>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*-->\s*$')
 FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
 CODE_RE = re.compile(r"(`+)(.+?)\1")
@@ -40,26 +39,6 @@ class BadgeMarker:
     title: str | None = None
 
 
-def fence_mask(lines: list[str]) -> list[bool]:
-    """Mark lines inside (or delimiting) code fences, so quiz syntax shown as code is ignored."""
-    mask, opener = [False] * len(lines), None
-    for i, line in enumerate(lines):
-        if opener is None:
-            m = FENCE_RE.match(line)
-            if m:
-                opener, mask[i] = m["ticks"], True
-            continue
-        mask[i] = True
-        if _closes(line, opener):
-            opener = None
-    return mask
-
-
-def _closes(line: str, opener: str) -> bool:
-    stripped = line.strip()
-    return stripped.startswith(opener) and set(stripped) == {opener[0]}
-
-
 def find_close(lines: list[str], mask: list[bool], start: int) -> int:
     """Index of the ``</div>`` closing the div at ``start`` (nested divs counted), or -1."""
     depth = 0
@@ -69,32 +48,6 @@ def find_close(lines: list[str], mask: list[bool], start: int) -> int:
             if depth <= 0:
                 return i
     return -1
-
-
-def fences(lines: list[str], start: int, end: int) -> list[tuple[int, int, str, str, str]]:
-    """(open index, close index, indent, info, code) of each fence in lines[start:end]."""
-    found, i = [], start
-    while i < end:
-        m = FENCE_RE.match(lines[i])
-        if not m:
-            i += 1
-            continue
-        j = i + 1
-        while j < end and not _closes(lines[j], m["ticks"]):
-            j += 1
-        body = [ln[len(m["indent"]):] for ln in lines[i + 1 : j]]
-        found.append((i, j, m["indent"], m["info"], "\n".join(body) + "\n"))
-        i = j + 1
-    return found
-
-
-def marks_before(lines: list[str], index: int) -> tuple[str, ...]:
-    """The marker comments on the lines directly above a fence (top to bottom)."""
-    marks, i = [], index - 1
-    while i >= 0 and MARK_RE.match(lines[i]):
-        marks.insert(0, MARK_RE.match(lines[i])["mark"])
-        i -= 1
-    return tuple(marks)
 
 
 def item_end(lines: list[str], index: int, end: int, base: str) -> int:

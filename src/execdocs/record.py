@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
-from .compare import image_rms, text_diff, text_matches, thumbnail
+from .compare import image_difference, text_diff, text_matches, thumbnail
 from .errors import Drift
-from .model import Block, BlockResult
+from .files import write_atomic
+from .model import Block, BlockResult, FigureDrift
 
 SHARED = "any"  # device key for blocks whose output must not depend on the device
 
@@ -69,18 +68,28 @@ class PageRecord:
         try:
             return self._compare(block, result, device)
         except (TypeError, AttributeError, KeyError, ValueError) as err:
-            return [Drift(block.where, "the record entry for this block is malformed",
+            return [Drift(block.page, block.line, "the record entry for this block is malformed",
                           f"{self.path}: {type(err).__name__}: {err}; run `make accept` to rewrite it")]
 
     def _compare(self, block: Block, result: BlockResult, device: str) -> list[Drift]:
         if self.error:
-            return [Drift(block.where, "the record cannot be read", self.error)]
+            return [Drift(block.page, block.line, "the record cannot be read", self.error)]
         entry = self.entry(block, device)
         if entry is None:
             key = device if block.options.per_device else "this block"
-            return [Drift(block.where, f"no recorded output for {key}",
+            return [Drift(block.page, block.line, f"no recorded output for {key}",
                           "run `make accept` to record it, then review the diff in git")]
-        return self._compare_text(block, entry, result) + self._compare_figures(block, entry, result)
+        return (self._compare_text(block, entry, result) + self._compare_figures(block, entry, result)
+                + self._compare_artifacts(block, entry, result))
+
+    def _compare_artifacts(self, block: Block, entry: dict, result: BlockResult) -> list[Drift]:
+        """The set of artifact names is compared; their sizes are informational."""
+        recorded = {a["name"]: a.get("bytes") for a in entry.get("artifacts", [])}
+        fresh = {a.name: len(a.data) for a in result.artifacts}
+        if set(recorded) == set(fresh):
+            return []
+        diff = text_diff("\n".join(sorted(recorded)), "\n".join(sorted(fresh)))
+        return [Drift(block.page, block.line, "the artifacts written to $EXECDOCS_ARTIFACTS changed", diff)]
 
     def _compare_text(self, block: Block, entry: dict, result: BlockResult) -> list[Drift]:
         drifts = []
@@ -91,13 +100,13 @@ class PageRecord:
             actual = "\n".join(actual.splitlines())
             if not text_matches(expected, actual, block.options.rtol, block.options.atol):
                 what = f"{stream} drifted from the record (rtol={block.options.rtol:g})"
-                drifts.append(Drift(block.where, what, text_diff(expected, actual)))
+                drifts.append(Drift(block.page, block.line, what, text_diff(expected, actual)))
         return drifts
 
     def _compare_figures(self, block: Block, entry: dict, result: BlockResult) -> list[Drift]:
         recorded = entry.get("figures", [])
         if len(recorded) != len(result.figures):
-            return [Drift(block.where, "number of figures changed",
+            return [Drift(block.page, block.line, "number of figures changed",
                           f"recorded {len(recorded)}, fresh {len(result.figures)}")]
         drifts = []
         for n, (meta, figure) in enumerate(zip(recorded, result.figures)):
@@ -105,14 +114,16 @@ class PageRecord:
             if meta.get("sha") == _sha_bytes(figure.png) and baseline.exists():
                 continue  # byte-identical to the recorded figure: nothing to compare
             if not baseline.exists():
-                drifts.append(Drift(block.where, f"figure {n + 1} has no baseline", str(baseline)))
+                drifts.append(Drift(block.page, block.line, f"figure {n + 1} has no baseline", str(baseline)))
                 continue
-            rms = image_rms(baseline.read_bytes(), thumbnail(figure.png))
+            recorded_png, fresh_png = baseline.read_bytes(), thumbnail(figure.png)
+            rms, diff_png = image_difference(recorded_png, fresh_png)
             if rms is None or rms > block.options.image_tol:
                 shown = "a different shape" if rms is None else f"RMS {rms:.2f}"
-                drifts.append(Drift(block.where, f"figure {n + 1} changed ({shown}, "
+                evidence = FigureDrift(n, recorded_png, fresh_png, diff_png, rms, block.options.image_tol)
+                drifts.append(Drift(block.page, block.line, f"figure {n + 1} changed ({shown}, "
                                     f"tolerance {block.options.image_tol:g})",
-                                    f"baseline: {baseline}\nalt text now: {figure.alt}"))
+                                    f"baseline: {baseline}\nalt text now: {figure.alt}", figure=evidence))
         return drifts
 
     def update(self, blocks: list[Block], results: dict[int, BlockResult], device: str) -> bool:
@@ -149,14 +160,17 @@ class PageRecord:
         figures = []
         for n, figure in enumerate(result.figures):
             name = f"figures/{record_name(self.page)}/{block.index:03d}-{n}.{key}.png"
-            _atomic_write(self.root / name, thumbnail(figure.png))
+            write_atomic(self.root / name, thumbnail(figure.png))
             figures.append({"baseline": name, "alt": figure.alt, "sha": _sha_bytes(figure.png)})
-        return {"stdout": result.stdout.splitlines(), "stderr": result.stderr.splitlines(),
-                "exception": (exception_text(result) or "").splitlines(), "figures": figures}
+        entry = {"stdout": result.stdout.splitlines(), "stderr": result.stderr.splitlines(),
+                 "exception": (exception_text(result) or "").splitlines(), "figures": figures}
+        if result.artifacts:  # only blocks that write artifacts carry the key (older records unchanged)
+            entry["artifacts"] = [{"name": a.name, "bytes": len(a.data)} for a in result.artifacts]
+        return entry
 
     def save(self, versions: dict) -> None:
         self.data["versions"] = versions
-        _atomic_write(self.path, (json.dumps(self.data, indent=1, ensure_ascii=False) + "\n").encode())
+        write_atomic(self.path, (json.dumps(self.data, indent=1, ensure_ascii=False) + "\n").encode())
         self._remove_stale_baselines()
 
     def _remove_stale_baselines(self) -> None:
@@ -175,13 +189,3 @@ def _sha(text: str) -> str:
 
 def _sha_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
-
-
-def _atomic_write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.read_bytes() == content:
-        return
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
-    os.replace(tmp, path)

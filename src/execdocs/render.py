@@ -1,14 +1,17 @@
-"""Render: pure functions from results to the Markdown inserted under each block.
+"""Render: a page's Markdown as a pure function of (page, results, problems).
 
 Output text goes into a fence (never raw HTML), so ``<script>`` or Markdown syntax a
-block prints is shown literally.  Nothing here runs code or touches the disk.
+block prints is shown literally.  Outputs, figures and warnings go below the block's
+expected-output fence when it has one (the reader sees code, its expected output, then
+the rest).  Nothing here runs code or touches the disk.
 """
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Mapping
 
-from .model import Block, BlockResult, Edit, Figure
+from .model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
+from .quiz_html import render_badge_edit, render_edits
 
 FigureUrl = Callable[[Figure], str]
 
@@ -67,9 +70,35 @@ def insertion_edit(block: Block, text: str) -> Edit | None:
     """Insert ``text`` after the block (after its expected-output fence, if any)."""
     if not text:
         return None
-    anchor = block.end_line
     body = "\n" + indent_block(text, block.indent) + "\n"
-    return Edit(line=anchor + 1, remove=0, text=body)
+    return Edit(line=(block.anchor_line or block.end_line) + 1, remove=0, text=body)
+
+
+def problem_edit(problem: Problem, lines: list[str]) -> Edit:
+    """The problem's admonition above its line, indented like it (inside admonitions and lists)."""
+    target = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
+    indent = target[: len(target) - len(target.lstrip())]
+    return Edit(line=problem.line, remove=0, text=indent_block(problem_markdown(problem.title, problem.detail),
+                                                               indent) + "\n")
+
+
+def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: list[Problem],
+                figure_url: FigureUrl, provenance: str = "") -> str:
+    """The page's Markdown with outputs, quiz widgets, badges, problems and provenance."""
+    edits = [render_badge_edit(b) for b in page.badges]
+    edits += [e for quiz in page.quizzes for e in render_edits(quiz)]
+    hidden = {b.key for quiz in page.quizzes if quiz.check in ("output", "raises") for b in quiz.blocks}
+    for block in page.blocks:
+        result = results.get(block.key)
+        text = result_markdown(block, result, figure_url) if result else ""
+        if text and block.key in hidden:
+            text = collapsed(text, "Run it: the real output (spoiler)")
+        if edit := insertion_edit(block, text):
+            edits.append(edit)
+    lines = page.markdown.split("\n")
+    edits += [problem_edit(p, lines) for p in problems if p.page == page.name]
+    body = apply_edits(page.markdown, edits)
+    return body + provenance if page.blocks else body
 
 
 def provenance_markdown(device: str, versions: dict, recorded: str | None) -> str:

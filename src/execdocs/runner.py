@@ -9,23 +9,24 @@ Results are sent block by block, so a hang in block 3 keeps blocks 1-2's results
 """
 from __future__ import annotations
 
+import dataclasses
 import linecache
 import os
 import random
-import shutil
-import tempfile
 import time
 import traceback
 
-from .capture import captured_streams, scrape_figures
+from .capture import ArtifactDir, captured_streams, scrape_figures
 from .model import Block, BlockResult, Chain, ExceptionInfo
 
-# Outputs are bit-reproducible only for a fixed thread count; EXECDOCS_THREADS exists
-# to measure what another count changes (benchmarks/tolerance.py), not for builds.
-def thread_count() -> int:
-    return int(os.environ.get("EXECDOCS_THREADS", "1"))
 SEED = 0
-WORKDIR_PREFIX = "execdocs-run-"  # the parent removes <prefix><pid>-* of a killed chain
+
+
+def thread_count() -> int:
+    """Outputs are bit-reproducible only for a fixed thread count; EXECDOCS_THREADS exists
+    to measure what another count changes (benchmarks/tolerance.py), not for builds."""
+    return int(os.environ.get("EXECDOCS_THREADS", "1"))
+ARTIFACTS_ENV = "EXECDOCS_ARTIFACTS"  # an empty per-chain directory blocks may write files into
 
 
 def preload() -> None:
@@ -104,20 +105,26 @@ def run_block(block: Block, namespace: dict, filename: str, device: str) -> Bloc
                        device=device, truncated=bool(out.dropped or err.dropped), failure=failure)
 
 
-def run_chain(chain: Chain, send, docs_dir: str) -> None:
-    """Child entry point: run each block and ``send`` its result as soon as it exists."""
-    workdir = tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")
-    try:
-        os.chdir(workdir)
-        reset_state()
-        device = device_kind()
-        namespace = {"__MODULE__": "__main__"}  # what pytest-codeblocks gives a block
-        filename = os.path.normpath(os.path.join(docs_dir, chain.page))
-        for block in chain.blocks:
-            result = run_block(block, namespace, filename, device)
-            send(result)
-            if result.exception is not None or result.failure is not None:
-                break
-    finally:
-        os.chdir("/")
-        shutil.rmtree(workdir, ignore_errors=True)
+def run_chain(chain: Chain, send, docs_dir: str, run_dir: str) -> None:
+    """Child entry point: run each block and ``send`` its result as soon as it exists.
+
+    ``run_dir`` belongs to the parent, which removes it whatever happens to this process:
+    blocks run in ``run_dir/execdocs-work`` and publish files in ``run_dir/execdocs-artifacts``.
+    """
+    workdir = os.path.join(run_dir, "execdocs-work")
+    artifacts = ArtifactDir(os.path.join(run_dir, "execdocs-artifacts"))
+    os.makedirs(workdir)
+    os.makedirs(artifacts.path)
+    os.environ[ARTIFACTS_ENV] = artifacts.path
+    os.chdir(workdir)
+    reset_state()
+    device = device_kind()
+    namespace = {"__MODULE__": "__main__"}  # what pytest-codeblocks gives a block
+    filename = os.path.normpath(os.path.join(docs_dir, chain.page))
+    for block in chain.blocks:
+        result = run_block(block, namespace, filename, device)
+        written, problem = artifacts.collect()
+        result = dataclasses.replace(result, artifacts=written, failure=result.failure or problem)
+        send(result)
+        if result.exception is not None or result.failure is not None:
+            break

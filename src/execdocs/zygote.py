@@ -1,13 +1,19 @@
 """A warm process that has imported torch once and forks one child per chain.
 
-Started by the build as ``python -m execdocs.zygote ADDRESS``.  Each connection to
-ADDRESS gets its own forked child, which receives a chain, answers with its pid (so
-the parent can kill it on a timeout) and then streams one result per block.  The
-zygote exits when its standard input closes, i.e. when the build that started it ends.
+Started by :class:`execdocs.execute.Zygote` as ``python -m execdocs.zygote ADDRESS``.
+Each connection to ADDRESS gets its own forked child, which receives a chain, answers
+with its pid, waits for the parent's go-ahead (so the parent holds a pidfd before the
+child can exit) and then streams one result per block.  Each child leads its own
+process group (the parent kills a chain with whatever it started) and dies with the
+zygote (``PR_SET_PDEATHSIG``).  The zygote exits, killing its children and removing
+the directory holding ADDRESS, when its standard input closes (the parent ended or
+died) or on SIGTERM, so no chain, socket or temp dir outlives the build.
 """
 from __future__ import annotations
 
+import ctypes
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -15,39 +21,96 @@ from multiprocessing.connection import Listener
 
 from .runner import preload, run_chain
 
+PR_SET_PDEATHSIG = 1
+_children: set[int] = set()  # forked chains not yet reaped (their pids cannot be reused)
+_children_lock = threading.Lock()
 
-def _exit_when_parent_goes() -> None:
-    sys.stdin.read()
+
+def _reap(signum=None, frame=None) -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        with _children_lock:
+            _children.discard(pid)
+
+
+def _shutdown(directory: str) -> None:
+    """Kill every live chain's process group, remove our directory, exit."""
+    with _children_lock:
+        for pid in _children:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    shutil.rmtree(directory, ignore_errors=True)
     os._exit(0)
 
 
-def _child(conn) -> None:
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's kill on exit still applies
+        pass
+
+
+def _child(conn, zygote_pid: int) -> None:
+    os.setpgid(0, 0)
+    _die_with_parent()
+    if os.getppid() != zygote_pid:  # the zygote died before prctl took effect
+        os._exit(1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # blocks may use subprocess
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        chain, docs_dir, sys_path, threads = conn.recv()
+        chain, docs_dir, sys_path, threads, run_dir = conn.recv()
         sys.path[:] = sys_path
         os.environ["EXECDOCS_THREADS"] = str(threads)  # the count the cache key was computed with
         conn.send(("pid", os.getpid()))
-        run_chain(chain, conn.send, docs_dir)
+        if conn.recv() == "go":
+            run_chain(chain, conn.send, docs_dir, run_dir)
     finally:
         conn.close()
         os._exit(0)
 
 
-def serve(address: str) -> None:
-    preload()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    listener = Listener(address, family="AF_UNIX")
-    threading.Thread(target=_exit_when_parent_goes, daemon=True).start()
-    print("ready", flush=True)
-    while True:
-        conn = listener.accept()
-        if os.fork() == 0:
+def _fork_child(conn, listener) -> None:
+    """Fork with SIGCHLD blocked, so a child is registered before it can be reaped."""
+    zygote_pid = os.getpid()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    try:
+        pid = os.fork()
+        if pid == 0:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
             listener.close()
-            _child(conn)
-        conn.close()
+            _child(conn, zygote_pid)
+        with _children_lock:
+            _children.add(pid)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+    conn.close()
+
+
+def serve(address: str) -> None:
+    directory = os.path.dirname(address)
+    try:
+        preload()
+    except Exception:  # noqa: BLE001 - a chain that needs the module re-imports it and reports the error
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, lambda *_: _shutdown(directory))
+    signal.signal(signal.SIGCHLD, _reap)
+    listener = Listener(address, family="AF_UNIX")
+    threading.Thread(target=lambda: (sys.stdin.read(), _shutdown(directory)), daemon=True).start()
+    print("ready", flush=True)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # nobody reads our stdout after "ready": never let a write block on it
+    os.close(devnull)
+    while True:
+        _fork_child(listener.accept(), listener)
 
 
 if __name__ == "__main__":
