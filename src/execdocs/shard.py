@@ -113,9 +113,12 @@ def estimate(chain: str, durations: dict[str, float], fallback: float | None = N
 
 
 def main(argv: list[str]) -> int:
-    """``python -m execdocs.shard run k/N``: execute one shard's chains into the cache."""
+    """``python -m execdocs.shard run k/N [-f mkdocs.yml]``: execute one shard into the cache."""
+    config = "mkdocs.yml"
+    if len(argv) == 4 and argv[2] in ("-f", "--config-file"):
+        config, argv = argv[3], argv[:2]
     if len(argv) != 2 or argv[0] != "run":
-        print("usage: python -m execdocs.shard run k/N", file=sys.stderr)
+        print("usage: python -m execdocs.shard run k/N [-f mkdocs.yml]", file=sys.stderr)
         return 2
     try:
         parse_spec(argv[1])
@@ -124,7 +127,7 @@ def main(argv: list[str]) -> int:
         return 2
     from .shard_run import run_shard  # the engine: kept out of the pure planner
 
-    return run_shard(argv[1])
+    return run_shard(argv[1], config, lambda line: print(line, file=sys.stderr, flush=True))
 
 
 if __name__ == "__main__":
