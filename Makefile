@@ -39,9 +39,11 @@ serve: $(STAMP)
 	$(MKDOCS) serve -a 127.0.0.1:8000 --livereload
 
 # PAGES="docs/a.md snippets/b.py" re-records only those pages; every other record stays as it is.
+# Strict: a block that fails (or a claim checked in a block) is not recorded and fails the command.
 PAGES ?=
+ACCEPT_PAGES = $(patsubst snippets/%,../snippets/%,$(patsubst docs/%,%,$(PAGES)))
 accept: $(STAMP)
-	EXECDOCS_ACCEPT=1 EXECDOCS_ACCEPT_PAGES="$(PAGES)" $(MKDOCS) build
+	EXECDOCS_ACCEPT=1 EXECDOCS_ACCEPT_PAGES="$(ACCEPT_PAGES)" $(MKDOCS) build --strict
 	@echo "Recorded. Review with: git diff --stat records/ && git diff records/"
 
 unit: $(STAMP)
