@@ -20,6 +20,7 @@ import pytest
 
 from enginekit import ROOT, build, py, write_site
 from execdocs import shard_run
+from execdocs.durations import load_durations, save_durations
 from execdocs.shard import chain_id, mine
 
 FIGURE = py("""
@@ -81,7 +82,8 @@ def project(tmp_path_factory):
     (root / "mkdocs.yml").write_text(CONFIG)
     settings.cache_dir = root / "accept-cache"
     build(settings, accept=True)  # the committed record, as `make accept` leaves it
-    shard_run.save_durations(build(settings))
+    session = build(settings)
+    save_durations(settings.records_dir, session.pages.values(), session.results)
     return root
 
 
@@ -120,7 +122,7 @@ def test_three_shards_merge_into_a_build_that_executes_nothing(project, one_mach
 
 
 def test_durations_plan_the_shards(project):
-    durations = shard_run.load_durations(project / "records")
+    durations = load_durations(project / "records")
     assert len(durations) == 6  # 6 distinct chains (conv.md is one chain of 2 blocks)
     settings = shard_run.settings_from_env(project / "docs", project / "mkdocs.yml")
     loop = shard_run.collect(settings, lambda _m: None).pages["loop.md"]
@@ -134,7 +136,7 @@ def test_a_shard_fails_only_for_its_own_chains(project, monkeypatch):
         logs: list[str] = []
         settings = shard_run.settings_from_env(project / "docs", project / "mkdocs.yml")
         session = shard_run.collect(settings, logs.append)
-        work = list(shard_run.site_work(session, shard_run.load_durations(project / "records")).values())
+        work = list(shard_run.site_work(session, load_durations(project / "records")).values())
         broken = chain_id(b.code for b in session.pages["broken.md"].blocks)
         owner = next(k for k in (1, 2, 3) if broken in mine(work, f"{k}/3"))
         codes = {k: run_shard(project, f"{k}/3", project / f"fail-cache-{k}", monkeypatch, logs)

@@ -1,7 +1,7 @@
 """Execute one shard of a site (``make site SHARD=k/N``) into the content-hash cache.
 
 Each CI shard parses every page (cheap), plans the shards from the committed durations
-in ``records/durations.json`` (so every shard computes the same plan), executes only its
+in ``records/durations.json`` (see ``durations``) (so every shard computes the same plan), executes only its
 own chains and leaves their results in ``$EXECDOCS_CACHE``.  It renders nothing.  The
 cache entries are content-addressed, so the shards' folders merge by plain copy, and a
 ``make site`` over the merged folder executes nothing.  Beside each entry it writes a
@@ -22,63 +22,13 @@ from . import notebooks
 from .build import page_files
 from .cache import chain_key
 from .checks import block_errors
+from .durations import chain_seconds, load_durations
 from .files import write_atomic
 from .lock import BuildLock
 from .model import Chain
 from .session import Session, Settings
 from .shard import Work, chain_id, estimate, mine, parse_gpu_shards, parse_spec
 from .workspace import settings_from_env
-
-DURATIONS = "durations.json"  # in records/: chain id -> {"where", "seconds"}
-
-
-# --------------------------------------------------------------------------- durations
-
-def load_durations(records_dir: Path) -> dict[str, float]:
-    """Recorded seconds per chain id; a missing or unreadable file means "no history"."""
-    try:
-        data = json.loads((Path(records_dir) / DURATIONS).read_text())
-        return {k: float(v["seconds"]) for k, v in data.get("chains", {}).items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
-
-
-def chain_seconds(chain: Chain, session: Session) -> float | None:
-    results = [session.results.get(b.key) for b in chain.blocks]
-    if any(r is None for r in results):
-        return None
-    return sum(r.duration for r in results)
-
-
-def save_durations(session: Session, pages: set[str] | None = None) -> bool:
-    """Record the chains' durations (``make accept``), only for ``pages`` when given.
-
-    Values are rounded and kept when within 25% of the recorded one, so re-accepting
-    does not churn the file with timing noise; returns True when the file changed."""
-    path = session.settings.records_dir / DURATIONS
-    try:
-        old = json.loads(path.read_text()).get("chains", {})
-    except (OSError, ValueError, AttributeError):
-        old = {}
-    chains = {k: v for k, v in old.items() if pages is not None and v.get("page") not in pages}
-    for page in session.pages.values():
-        if pages is not None and page.name not in pages:
-            continue
-        for chain in page.chains:
-            seconds = chain_seconds(chain, session)
-            if seconds is None:
-                continue
-            cid = chain_id(b.code for b in chain.blocks)
-            previous = old.get(cid, {}).get("seconds")
-            keep = previous is not None and abs(seconds - previous) <= 0.25 * max(previous, 0.2)
-            chains[cid] = {"page": page.name, "where": chain.head.where,
-                           "seconds": previous if keep else round(seconds, 1)}
-    text = json.dumps({"chains": dict(sorted(chains.items()))}, indent=1, sort_keys=True) + "\n"
-    if path.exists() and path.read_text() == text:
-        return False
-    write_atomic(path, text.encode())
-    return True
-
 
 # --------------------------------------------------------------------------- the plan
 
@@ -161,7 +111,7 @@ def mark_origin(session: Session, keys: dict[Chain, str], before: set[str], shar
     for chain, key in keys.items():
         if key in before:
             continue
-        seconds = chain_seconds(chain, session)
+        seconds = chain_seconds(chain, session.results)
         entry = session.cache.directory / key[:2] / f"{key}.pickle"
         if seconds is not None and entry.exists() and math.isfinite(seconds):
             write_atomic(entry.with_suffix(".origin.json"),
