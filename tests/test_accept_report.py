@@ -108,7 +108,7 @@ def test_accept_names_a_page_that_does_not_exist(project):
 
 def test_strict_build_writes_the_drift_report_and_prints_its_path(project):
     edit(project, "a.md", "print('a', 0.5)", "print('a', 0.625)")
-    edit(project, "b.md", "[9, 4, 1, 0]", "[0, 4, 8, 12]")
+    edit(project, "b.md", "[9, 4, 1, 0]", "[0, 1, 4, 9]")
     proc = mkdocs(project)
     assert proc.returncode != 0
     report = project / "drift-report" / "index.html"
@@ -132,10 +132,11 @@ def test_a_clean_build_removes_a_stale_report(project):
 
 
 def test_on_page_problem_shows_the_same_images(project):
-    edit(project, "b.md", "[9, 4, 1, 0]", "[0, 4, 8, 12]")
+    edit(project, "b.md", "[9, 4, 1, 0]", "[0, 1, 4, 9]")
     proc = mkdocs(project, strict=False)  # as `make serve` renders: problems on the page
     assert proc.returncode == 0
     html = (project / "site" / "b.html").read_text()
-    admonition = html.split('class="admonition', 1)[1].split("</div>", 1)[0]
+    admonition = html.split('class="admonition', 1)[1].split("exec-provenance", 1)[0]
+    assert "figure 1 changed" in admonition
     for caption in ("recorded", "fresh", "difference"):
         assert re.search(rf'<img alt="{caption}[^"]*" src="data:image/png;base64,', admonition), caption

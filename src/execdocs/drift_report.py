@@ -237,6 +237,32 @@ the code, or accept an intended change with <code>make accept PAGES="docs/&lt;pa
 """
 
 
+def figure_markdown(fig) -> str:
+    """The same three images for the problem admonition ``make serve`` shows on the page
+    (Markdown images with ``data:`` URIs: nothing to publish, nothing to go stale)."""
+    rms = "images of different sizes" if fig.rms is None else f"RMS {fig.rms:.2f}"
+    cells = [("recorded", fig.recorded_png), ("fresh", fig.fresh_png), ("difference", fig.diff_png)]
+    images = " ".join(f"![{name} image of figure {fig.index + 1}]({data_uri(png)})" for name, png in cells if png)
+    return f"Figure {fig.index + 1}: recorded, fresh, difference ({rms}, tolerance {fig.tolerance:g})\n\n{images}"
+
+
+def publish(problems: Iterable, folder: Path, docs_dir: Path, site_dir: Path) -> Path | None:
+    """After a build: the report of its problems, or no report (a stale one removed)."""
+    folder = Path(folder)
+    problems = list(problems)
+    if not problems:
+        (folder / "index.html").unlink(missing_ok=True)
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        return None
+
+    def links(page: str) -> tuple[str, str]:
+        return site_links(page, folder.resolve(), Path(docs_dir), Path(site_dir))
+
+    items = items_from_problems(problems, lambda page: links(page)[0], lambda page: links(page)[1])
+    return write_report(items, folder)
+
+
 def write_report(items: list[ReportItem], folder: Path, generated: str | None = None) -> Path:
     """Write ``folder/index.html`` (replacing an older report) and return its path."""
     folder = Path(folder)

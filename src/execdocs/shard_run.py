@@ -10,8 +10,6 @@ one of the shard's own chains failed, else 0.
 """
 from __future__ import annotations
 
-import json
-import math
 import os
 from pathlib import Path
 from typing import Callable
@@ -23,7 +21,6 @@ from .build import page_files
 from .cache import chain_key
 from .checks import block_errors
 from .durations import chain_seconds, load_durations
-from .files import write_atomic
 from .lock import BuildLock
 from .model import Chain
 from .session import Session, Settings
@@ -107,23 +104,8 @@ def run_shard(spec: str, config_file: str | Path = "mkdocs.yml", log: Callable[[
 
 
 def mark_origin(session: Session, keys: dict[Chain, str], before: set[str], shard: str) -> None:
-    """``<key>.origin.json`` beside each entry this shard executed: which shard, how long."""
+    """Beside each entry this shard executed: which shard, how long (the timing page shows it)."""
     for chain, key in keys.items():
-        if key in before:
-            continue
         seconds = chain_seconds(chain, session.results)
-        entry = session.cache.directory / key[:2] / f"{key}.pickle"
-        if seconds is not None and entry.exists() and math.isfinite(seconds):
-            write_atomic(entry.with_suffix(".origin.json"),
-                         json.dumps({"shard": shard, "seconds": round(seconds, 3)}).encode())
-
-
-def read_origin(cache_dir: Path, key: str) -> str | None:
-    """The shard that executed a cache entry, when a shard did."""
-    try:
-        path = Path(cache_dir) / "results" / key[:2] / f"{key}.origin.json"
-        return json.loads(path.read_text())["shard"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
+        if key not in before and seconds is not None and session.cache.get(key) is not None:
+            session.cache.put_origin(key, shard, seconds)
