@@ -22,6 +22,7 @@ def on_pre_build(config, **kwargs):
 
 
 def on_serve(server, config, builder, **kwargs):
+    workspace.workspace(config.config_file_path).zygote.warm_up()
     root = Path(config.config_file_path).resolve().parent
     for name in ("src", "snippets"):
         if (root / name).is_dir():

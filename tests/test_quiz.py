@@ -327,3 +327,11 @@ def test_python_hash_equals_js_hash():
               f"console.log(JSON.stringify({json.dumps(HASH_INPUTS)}.map(window.execdocsQuiz.fnv1a32)));")
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True, timeout=30)
     assert json.loads(out.stdout) == [f"{fnv1a32(s):08x}" for s in HASH_INPUTS]
+
+
+def test_quiz_error_is_an_engine_error_with_page_and_line():
+    from execdocs.errors import ExecDocsError
+
+    with pytest.raises(ExecDocsError) as info:
+        find_quizzes(quiz_page("- [x] a\n- [x] b", 'data-quiz-id="q"'), "dir/q.md")
+    assert isinstance(info.value, QuizError) and info.value.page == "dir/q.md" and info.value.line == 3

@@ -79,6 +79,9 @@ CASES = {
     "marker.md": page(py("print(1)", "<!--pytest-codeblocks:expectedoutput-->")),
     "no_fence.md": page(py("print(1)"), AFTER + "\n<!--pytest-codeblocks:expected-output-->\n\nprose, no fence\n"),
     "xfail_quiet.md": page(py("print('no error')", "<!--pytest.mark.xfail-->")),
+    "below_python.md": page(py("import os, subprocess, sys\nos.system('echo from the shell')\n"
+                               "subprocess.run([sys.executable, '-c', \"print('x' * 200000)\"])\n"
+                               "os.write(2, b'raw stderr\\n')", "<!--exec: timeout=30-->")),
     "cont_after_fail.md": page(py("raise KeyError('k')") + "\n"
                                + py("print('never')", "<!--pytest-codeblocks:cont-->")),
 }
@@ -181,6 +184,18 @@ def test_megabytes_of_output_truncated_with_note(built):
     assert len(rendered) < 200_000 and "output truncated" in rendered
     assert problems_for(s, "huge.md") == []
     assert_after_block_ran(s, "huge.md")
+
+
+def test_output_below_python_is_shown_and_a_flood_cannot_hang_the_build(built):
+    """A subprocess printing more than a pipe holds used to block until the time limit."""
+    s = built["session"]
+    r = result(s, "below_python.md")
+    assert r.ok and r.exception is None, r
+    assert r.stdout.startswith("from the shell\nxxxx") and "[output truncated:" in r.stdout and r.truncated
+    assert r.stderr == "raw stderr\n"
+    assert problems_for(s, "below_python.md") == []
+    rendered = s.render("below_python.md")
+    assert "from the shell" in rendered and "raw stderr" in rendered
 
 
 def test_html_and_markdown_in_output_rendered_literally(built):

@@ -102,3 +102,22 @@ def test_timing_table_sorted_slowest_first():
     table = timing_table(rows)
     assert table.index("b.md:9") < table.index("a.md:1")
     assert "2 blocks, 2.5 s" in table and "1 reused from the cache" in table
+
+
+def test_outputs_go_after_the_expected_output_fence():
+    """Reader order: code, its expected output, then warnings and figures (issue 10, defect 5)."""
+    from execdocs.model import Page
+    from execdocs.parse import parse
+    from execdocs.render import render_page
+
+    text = ("# P\n\n```python\nprint(1)\n```\n\n<!--pytest-codeblocks:cont-->\n```python\nprint(2)\n```\n"
+            "<!--pytest-codeblocks:expected-output-->\n```text\n1\n2\n```\n\nAfter.\n")
+    page = parse(text, "p.md")
+    head, tail = page.blocks
+    figure = Figure(png=b"png", alt="a plot", width=10, height=10)
+    results = {head.key: BlockResult(stdout="1\n"),
+               tail.key: BlockResult(stdout="2\n", stderr="UserWarning: careful\n", figures=(figure,))}
+    out = render_page(page, results, [], lambda f: "fig.png")
+    assert out.index("```text\n1\n2\n```") < out.index("UserWarning: careful") < out.index("fig.png") \
+        < out.index("After.")
+    assert "exec-output" not in out.split("```text\n1\n2\n```")[0], "nothing between the block and its fence"

@@ -67,12 +67,34 @@ class Zygote:
             raise RuntimeError(f"the execution zygote failed to start (exit code {code})")
         self.process.stdout.close()
 
-    def run_dir(self) -> str:
-        """A fresh directory for one chain, inside ours (removed with it at the latest)."""
-        return tempfile.mkdtemp(prefix=RUN_PREFIX, dir=self.directory)
+    def warm_up(self) -> None:
+        """Start the zygote in the background now (``mkdocs serve``: the first edit finds it warm)."""
+        def start() -> None:
+            try:
+                self.address
+            except RuntimeError:
+                pass  # reported when a chain needs it
+        threading.Thread(target=start, daemon=True).start()
 
-    def track(self, pid: int) -> None:
-        self._live[pid] = os.pidfd_open(pid)
+    def start_chain(self, chain: Chain, docs_dir: str):
+        """Fork a child for ``chain``: (connection, pid, run dir).  A zygote found dead
+        (killed, crashed) is replaced once before giving up."""
+        for attempt in (1, 2):
+            try:
+                conn = Client(self.address, family="AF_UNIX")
+                run_dir = tempfile.mkdtemp(prefix=RUN_PREFIX, dir=self.directory)
+                conn.send((chain, docs_dir, list(sys.path), thread_count(), run_dir))
+                pid = conn.recv()[1]
+                self._live[pid] = os.pidfd_open(pid)
+                conn.send("go")
+                return conn, pid, run_dir
+            except (OSError, EOFError):
+                if attempt == 2 or self.process is None:
+                    raise
+                try:
+                    self.process.wait(2)  # a zygote that is going away; the next address starts another
+                except subprocess.TimeoutExpired:
+                    raise
 
     def stop_chain(self, pid: int) -> None:
         """Kill a chain and every process it started (its own process group)."""
@@ -144,13 +166,8 @@ def run_one(chain: Chain, docs_dir: str, zygote: Zygote | None = None) -> list[B
     """Run a chain to completion, a timeout or a crash; one result per block run."""
     zygote = zygote or shared_zygote()
     try:
-        conn = Client(zygote.address, family="AF_UNIX")
-        run_dir = zygote.run_dir()
-        conn.send((chain, docs_dir, list(sys.path), thread_count(), run_dir))
-        pid = conn.recv()[1]
-        zygote.track(pid)
-        conn.send("go")
-    except (OSError, EOFError, RuntimeError) as err:
+        conn, pid, run_dir = zygote.start_chain(chain, docs_dir)
+    except (OSError, EOFError, RuntimeError, subprocess.TimeoutExpired) as err:
         return [_failed(f"could not start a worker process: {err}")]
     try:
         return _collect(chain, conn, pid)

@@ -17,23 +17,27 @@ import shutil
 import signal
 import sys
 import threading
+import time
 from multiprocessing.connection import Listener
 
 from .runner import preload, run_chain
 
 PR_SET_PDEATHSIG = 1
 _children: set[int] = set()  # forked chains not yet reaped (their pids cannot be reused)
-_children_lock = threading.Lock()
+_children_lock = threading.RLock()  # re-entrant: the SIGTERM handler may run while main holds it
 
 
-def _reap(signum=None, frame=None) -> None:
+def _reap() -> None:
+    """Reap exited chains on a thread (a SIGCHLD handler could run inside the lock it needs).
+
+    The main thread holds the lock from before a fork until the pid is registered, so a
+    chain that exits at once is still removed after it was added, never before."""
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
+            pid, _ = os.waitpid(-1, 0)
+        except ChildProcessError:  # no children right now
+            time.sleep(0.05)
+            continue
         with _children_lock:
             _children.discard(pid)
 
@@ -62,7 +66,6 @@ def _child(conn, zygote_pid: int) -> None:
     _die_with_parent()
     if os.getppid() != zygote_pid:  # the zygote died before prctl took effect
         os._exit(1)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # blocks may use subprocess
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
@@ -78,19 +81,14 @@ def _child(conn, zygote_pid: int) -> None:
 
 
 def _fork_child(conn, listener) -> None:
-    """Fork with SIGCHLD blocked, so a child is registered before it can be reaped."""
+    """Fork a chain's child and register it before the reaper can see it exit."""
     zygote_pid = os.getpid()
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
-    try:
+    with _children_lock:
         pid = os.fork()
         if pid == 0:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
             listener.close()
             _child(conn, zygote_pid)
-        with _children_lock:
-            _children.add(pid)
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+        _children.add(pid)
     conn.close()
 
 
@@ -102,8 +100,8 @@ def serve(address: str) -> None:
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, lambda *_: _shutdown(directory))
-    signal.signal(signal.SIGCHLD, _reap)
     listener = Listener(address, family="AF_UNIX")
+    threading.Thread(target=_reap, daemon=True).start()
     threading.Thread(target=lambda: (sys.stdin.read(), _shutdown(directory)), daemon=True).start()
     print("ready", flush=True)
     devnull = os.open(os.devnull, os.O_WRONLY)
