@@ -70,42 +70,41 @@ def docs_dir_of(config_file: Path) -> Path:
 # --------------------------------------------------------------------------- run
 
 def run_shard(spec: str, config_file: str | Path = "mkdocs.yml", log: Callable[[str], None] = print) -> int:
-    k, n = parse_spec(spec)
+    """Execute shard ``spec`` ("k/N") of the site configured in ``config_file``; 1 if one of
+    its own blocks failed (or did not run because an earlier one failed), else 0."""
     config_file = Path(config_file).resolve()
     settings = settings_from_env(docs_dir_of(config_file), config_file)
     lock = BuildLock(settings.cache_dir)
     lock.acquire(log)
     try:
         session = collect(settings, log)
-        work = site_work(session, load_durations(settings.records_dir))
-        gpu = parse_gpu_shards(os.environ.get("EXECDOCS_GPU_SHARDS", ""), n)
-        own = mine(list(work.values()), spec, gpu)
-        chains = [c for p in session.pages.values() for c in p.chains
-                  if not c.skip and chain_id(b.code for b in c.blocks) in own]
+        chains = own_chains(session, spec, log)
         keys = {c: chain_key(c, session.sources, session.device) for c in chains}
-        before = {key for key in keys.values() if session.cache.get(key) is not None}
-        planned = sum(work[cid].seconds for cid in own)
-        log(f"shard {k}/{n}: {len(own)} of {len(work)} distinct chain(s), {planned:.1f} s recorded")
+        before = {key for key in keys.values() if session.cache.has(key)}
         session.execute(select=lambda chain: chain in keys)
-        mark_origin(session, keys, before, f"{k}/{n}")
-        failed = [err for c in chains for b in c.blocks if b.key in session.results
-                  for err in block_errors(b, session.results[b.key])]
-        not_run = [b.where for c in chains for b in c.blocks if b.key not in session.results]
+        for chain, key in keys.items():
+            seconds = chain_seconds(chain, session.results)
+            if key not in before and seconds is not None and session.cache.has(key):
+                session.cache.put_origin(key, spec.strip(), seconds)  # the timing page names the shard
     finally:
         lock.release()
-    for err in failed:
-        log(f"ERROR {err}")
-    for where in not_run:
-        log(f"ERROR {where}: not run because an earlier block in its cont chain failed")
-    stats = session.stats
-    log(f"shard {k}/{n}: {stats['ran']} block(s) executed, {stats['cached']} from cache, "
-        f"{len(failed)} failed; cache {settings.cache_dir}")
-    return 1 if failed or not_run else 0
+    problems = [str(err) for c in chains for b in c.blocks if b.key in session.results
+                for err in block_errors(b, session.results[b.key])]
+    problems += [f"{b.where}: not run because an earlier block in its cont chain failed"
+                 for c in chains for b in c.blocks if b.key not in session.results]
+    for problem in problems:
+        log(f"ERROR {problem}")
+    log(f"shard {spec}: {session.stats['ran']} block(s) executed, {session.stats['cached']} from cache, "
+        f"{len(problems)} problem(s); cache {settings.cache_dir}")
+    return 1 if problems else 0
 
 
-def mark_origin(session: Session, keys: dict[Chain, str], before: set[str], shard: str) -> None:
-    """Beside each entry this shard executed: which shard, how long (the timing page shows it)."""
-    for chain, key in keys.items():
-        seconds = chain_seconds(chain, session.results)
-        if key not in before and seconds is not None and session.cache.get(key) is not None:
-            session.cache.put_origin(key, shard, seconds)
+def own_chains(session: Session, spec: str, log: Callable[[str], None]) -> list[Chain]:
+    """The chains shard ``spec`` runs, planned from the committed durations."""
+    _, n = parse_spec(spec)
+    work = site_work(session, load_durations(session.settings.records_dir))
+    own = mine(list(work.values()), spec, parse_gpu_shards(os.environ.get("EXECDOCS_GPU_SHARDS", ""), n))
+    log(f"shard {spec}: {len(own)} of {len(work)} distinct chain(s), "
+        f"{sum(work[cid].seconds for cid in own):.1f} s recorded")
+    return [c for p in session.pages.values() for c in p.chains
+            if not c.skip and chain_id(b.code for b in c.blocks) in own]
