@@ -10,6 +10,7 @@ with ``make -n``: what would run, without running it.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -192,3 +193,17 @@ def test_lock_pins_the_validators():
     lock = (ROOT / "requirements.lock").read_text().splitlines()
     for name in ("check-jsonschema", "zizmor"):
         assert any(re.fullmatch(rf"{name}==[\w.]+", line) for line in lock), name
+
+
+def test_chromium_target_uses_the_browser_ci_names_instead_of_apt():
+    """On GitHub's runners EXECDOCS_CHROMIUM names Playwright's Chromium: `make chromium` (a
+    prerequisite of `make test`) must check it and never reach for apt-get."""
+    def chromium(path: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["make", "-s", "chromium"], cwd=ROOT, capture_output=True, text=True,
+                              env=dict(os.environ, EXECDOCS_CHROMIUM=path, PATH="/usr/bin:/bin"))
+
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    assert chromium(shutil.which("true") or "/bin/true").returncode == 0
+    missing = chromium("/nonexistent/chrome")
+    assert missing.returncode != 0 and "EXECDOCS_CHROMIUM=/nonexistent/chrome is not executable" in missing.stdout
