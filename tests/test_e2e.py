@@ -146,3 +146,28 @@ def test_accept_edit_drift_accept_flow(tmp_path):
     final = mkdocs(config, site, cache)
     assert final.returncode == 0, final.stderr
     assert "torch.Size([1, 2, 12, 12])" in (site / "kernel.html").read_text()
+
+
+def test_serve_watches_project_code_and_keeps_one_zygote_per_project(tmp_path):
+    """`make serve` rebuilds when src/ or snippets/ change; the warm zygote outlives rebuilds."""
+    import importlib.util
+    from types import SimpleNamespace
+
+    from execdocs import workspace
+
+    spec = importlib.util.spec_from_file_location("execute_hook", ROOT / "hooks" / "execute.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    watched = []
+    config = SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"))
+    for name in ("src", "snippets"):
+        (tmp_path / name).mkdir()
+    ws = workspace.workspace(config.config_file_path)
+    ws.zygote.warm_up = lambda: watched.append("warm")  # no real zygote needed here
+    server = SimpleNamespace(watch=watched.append)
+    assert hook.on_serve(server, config=config, builder=None) is server
+    assert watched == ["warm", str(tmp_path / "src"), str(tmp_path / "snippets")]
+    assert workspace.workspace(str(tmp_path / "." / "mkdocs.yml")) is ws  # same project, same zygote
+    hook.on_shutdown()
+    assert workspace.workspace(config.config_file_path) is not ws  # closed and forgotten at shutdown
+    workspace.close_all()

@@ -379,7 +379,7 @@ print("FINISHED", flush=True)
 
 def test_interrupted_build_then_rerun_completes(tmp_path):
     pages = {"fast.md": "# F\n\n" + py("print('fast')"),
-             "slow.md": "# S\n\n" + py("import time\ntime.sleep(10)\nprint('slow')", "<!--exec: timeout=60-->")}
+             "slow.md": "# S\n\n" + py("import time\ntime.sleep(40)\nprint('slow')", "<!--exec: timeout=60-->")}
     settings = write_site(tmp_path, pages)
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     child = subprocess.Popen([sys.executable, "-c", INTERRUPTED.format(src=str(ROOT / "src"), root=str(tmp_path))],
@@ -401,7 +401,8 @@ def test_interrupted_build_then_rerun_completes(tmp_path):
             child.kill()
     assert "FINISHED" not in rest and child.returncode != 0
     # Ctrl-C must stop the build promptly, not wait for the running block (up to its time limit)
-    assert stopped_after < 8, f"the build took {stopped_after:.1f} s to stop after Ctrl-C"
+    # (the block sleeps 40 s; 15 s leaves room for a machine under heavy load)
+    assert stopped_after < 15, f"the build took {stopped_after:.1f} s to stop after Ctrl-C"
     for path in settings.cache_dir.rglob("*"):
         assert not path.name.startswith(".tmp-"), "partial cache entry left behind"
         if path.suffix == ".pickle":
