@@ -13,19 +13,22 @@ import tempfile
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 _ARTIFACTS = "EXECDOCS_ARTIFACTS"
-_made: list[str] = []
+_REPORT = "EXECDOCS_DRIFT_REPORT"
+_made: dict[str, str] = {}  # variable -> the temporary directory this run made for it
 
 
 def pytest_configure(config):
-    if not os.environ.get(_ARTIFACTS):
-        _made.append(tempfile.mkdtemp(prefix="execdocs-artifacts-"))
-        os.environ[_ARTIFACTS] = _made[-1]
+    # artifacts blocks publish, and the drift reports of the builds the tests run
+    for name, prefix in ((_ARTIFACTS, "execdocs-artifacts-"), (_REPORT, "execdocs-drift-report-")):
+        if not os.environ.get(name):
+            _made[name] = os.environ[name] = tempfile.mkdtemp(prefix=prefix)
 
 
 def pytest_unconfigure(config):
     while _made:
-        shutil.rmtree(_made.pop(), ignore_errors=True)
-        os.environ.pop(_ARTIFACTS, None)
+        name, folder = _made.popitem()
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(name, None)
 
 
 def _is_markdown_block(item) -> bool:

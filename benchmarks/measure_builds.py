@@ -77,7 +77,10 @@ def _run_standalone(root: Path, tmp: Path) -> list[dict]:
 
 
 def bench_cold(root: Path, tmp: Path) -> dict:
-    """[2] The engine's overhead on a cold build over running the same code by hand: bar 1.3x."""
+    """[2] Cold ratio: a cold build over running the same chains by hand, one after another.
+
+    Goal 0.6x: the build runs chains in parallel and executes each distinct chain once (a
+    page and a snippet that share a chain pay for it once), so it must beat the by-hand sum."""
     say("\n[2] cold build (empty cache) vs the summed standalone run time of the same code")
     cold = build(root, tmp / "site-cold", "cold", EXECDOCS_CACHE=str(tmp / "cold-cache"))
     engine_sum = sum(s for _, _, s in cold["chains"])
@@ -91,18 +94,31 @@ def bench_cold(root: Path, tmp: Path) -> dict:
         + (f"; stopped early (exception, as the engine does): {', '.join(failed)}" if failed else ""))
     ratio = cold["seconds"] / total if total else float("inf")
     top = sorted(standalone, key=lambda r: -r["seconds"])[:5]
+    distinct = _distinct_chains(root)
+    executed = len(cold["chains"])
     results["figures"]["cold_build"] = {
-        "cold_s": cold["seconds"], "standalone_sum_s": total, "standalone_cpu_s": total_cpu, "ratio": ratio, "goal": 1.3,
+        "cold_s": cold["seconds"], "standalone_sum_s": total, "standalone_cpu_s": total_cpu, "ratio": ratio, "goal": 0.6,
+        "chains_executed": executed, "distinct_chains": distinct,
         "engine_block_sum_s": engine_sum, "counts": cold["counts"], "chains": len(standalone),
         "slowest_chains": top, "stopped_early": failed}
-    row("2 cold build / standalone sum", f"{ratio:.2f}x ({cold['seconds']:.1f} s vs {total:.1f} s)",
-        "<= 1.3x", ratio <= 1.3)
+    row("2 cold ratio: cold build / standalone sum", f"{ratio:.2f}x ({cold['seconds']:.1f} s vs {total:.1f} s)",
+        "<= 0.6x", ratio <= 0.6)
+    row("2 chains executed in the cold build", f"{executed} ({distinct} distinct, {len(standalone)} in all)",
+        f"= {distinct} (nothing twice)", executed == distinct)
     row("2 cold build, absolute (2 cores)", f"{cold['seconds']:.1f} s", "a few minutes (<= 300 s)",
         cold["seconds"] <= 300)
     if total:
         say(f"  (engine-measured block time / standalone: {engine_sum / total:.2f}x; the rest of the "
             "cold build is MkDocs, the zygote start and parallelism on 2 cores)")
     return cold
+
+
+def _distinct_chains(root: Path) -> int:
+    """Chains with different code (identical chains, e.g. a page's and a snippet's, count once)."""
+    from execdocs.shard import chain_id
+
+    chains, _ = site_chains(root)
+    return len({chain_id(b.code for b in chain.blocks) for chain in chains})
 
 
 # -- 3. edit one block ----------------------------------------------------------------------

@@ -149,3 +149,17 @@ class ResultCache:
 
     def put(self, key: str, results: list[BlockResult]) -> None:
         write_atomic(self._path(key), pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def has(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def put_origin(self, key: str, shard: str, seconds: float) -> None:
+        """Which CI shard executed an entry (``make site SHARD=k/N``), for the timing page."""
+        write_atomic(self._path(key).with_suffix(".origin.json"),
+                     json.dumps({"shard": shard, "seconds": round(seconds, 3)}).encode())
+
+    def origin(self, key: str) -> str | None:
+        try:
+            return json.loads(self._path(key).with_suffix(".origin.json").read_text())["shard"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Mapping
 
+from .drift_report import figure_markdown as figure_markdown_of_drift
 from .model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
 from .quiz_html import render_badge_edit, render_edits
 
@@ -78,8 +79,10 @@ def problem_edit(problem: Problem, lines: list[str]) -> Edit:
     """The problem's admonition above its line, indented like it (inside admonitions and lists)."""
     target = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
     indent = target[: len(target) - len(target.lstrip())]
-    return Edit(line=problem.line, remove=0, text=indent_block(problem_markdown(problem.title, problem.detail),
-                                                               indent) + "\n")
+    text = problem_markdown(problem.title, problem.detail)
+    if problem.figure is not None:  # recorded / fresh / difference, as in drift-report/index.html
+        text += "\n\n" + indent_block(figure_markdown_of_drift(problem.figure), "    ")
+    return Edit(line=problem.line, remove=0, text=indent_block(text, indent) + "\n")
 
 
 def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: list[Problem],
@@ -117,6 +120,6 @@ def timing_table(rows: list[dict]) -> str:
              f"({sum(1 for r in rows if r['cached'])} reused from the cache in this build).", "",
              "| block | seconds | source | status |", "|---|---:|---|---|"]
     for r in sorted(rows, key=lambda r: -r["seconds"]):
-        source = "cache" if r["cached"] else "ran"
+        source = "ran" if not r["cached"] else f"cache (shard {r['shard']})" if r.get("shard") else "cache"
         lines.append(f"| `{r['where']}` | {r['seconds']:.2f} | {source} | {r['status']} |")
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from typing import Callable
 
 from .cache import ProjectSources, ResultCache, chain_key, guess_device_kind, package_versions
 from .checks import check_page
+from .durations import save_durations
 from .execute import Zygote, run_chains
 from .model import Block, BlockKey, BlockResult, Chain, Page, Problem
 from .parse import parse
@@ -81,7 +82,7 @@ class Session:
                 key = chain_key(chain, self.sources, self.device)
                 cached = self.cache.get(key)
                 if cached is not None and len(cached) == len(chain.blocks):
-                    self._store(chain, cached, cached=True)
+                    self._store(chain, cached, cached=True, shard=self.cache.origin(key))
                 else:
                     todo[chain] = key
         self._execute(todo)
@@ -113,7 +114,7 @@ class Session:
         if total:
             self.log(f"executed {total} chain(s) in {time.perf_counter() - started:.1f} s")
 
-    def _store(self, chain: Chain, results: list[BlockResult], cached: bool) -> None:
+    def _store(self, chain: Chain, results: list[BlockResult], cached: bool, shard: str | None = None) -> None:
         for block, result in zip(chain.blocks, results):
             self.results[block.key] = result
             self.stats["cached" if cached else "ran"] += 1
@@ -125,21 +126,30 @@ class Session:
                 self.artifacts[artifact_path(block.page, artifact.name)] = artifact.data
             ok = result.ok and (result.exception is None) == (not block.expects_exception)
             self.timings.append({"where": block.where, "seconds": result.duration,
-                                 "cached": cached, "status": "ok" if ok else "error"})
+                                 "cached": cached, "status": "ok" if ok else "error", "shard": shard})
 
     # -- check and record --------------------------------------------------------------
     def check(self) -> None:
         """Collect every page's problems; with accept, rewrite the accepted pages' records."""
+        for name in sorted((self.settings.accept_pages or set()) - set(self.pages)) if self.settings.accept else []:
+            self.problems.append(Problem(name, 1, "accept error", f"{name}: no such page or snippet to accept "
+                                         "(PAGES takes docs/<page>.md or snippets/<name>.py)"))
         for page in self.pages.values():
             record = PageRecord(self.settings.records_dir, page.name)
             accepting = self.settings.accepting(page.name)
-            self.problems.extend(check_page(page, self.results, None if accepting else record, self.device))
-            if accepting:
+            problems = check_page(page, self.results, None if accepting else record, self.device)
+            self.problems.extend(problems)
+            if accepting and problems:  # a failed block or a broken claim is never recorded
+                self.log(f"not recorded: {page.name} ({len(problems)} problem(s))")
+            elif accepting:
                 fresh = {b.index: self.results[b.key] for b in page.blocks if b.key in self.results}
                 if record.update(list(page.blocks), fresh, self.device) or not record.path.exists():
                     record.save(self.versions)
                     self.log(f"recorded {record.path}")
             self.recorded[page.name] = record.recorded
+        if self.settings.accept:  # what the next CI shards are planned from
+            clean = [p for p in self.pages.values() if not any(x.page == p.name for x in self.problems)]
+            save_durations(self.settings.records_dir, clean, self.results, self.settings.accept_pages)
 
     # -- render ------------------------------------------------------------------------
     def render(self, name: str, figure_prefix: str = "") -> str:

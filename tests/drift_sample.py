@@ -1,0 +1,64 @@
+"""A sample drift report's items: real figures drawn by matplotlib, compared by matplotlib.
+
+Shared by tests/test_drift_report.py and the browser test that screenshots the report."""
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+from execdocs.compare import text_diff
+from execdocs.drift_report import FigureEvidence, ReportItem
+
+
+def curve_png(slope: float, size=(3.2, 2.4)) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=size, dpi=100)
+    xs = list(range(10))
+    ax.plot(xs, [2.3 * (0.8 ** (slope * x)) for x in xs], marker="o")
+    ax.set_title("loss per epoch")
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def difference(recorded: bytes, fresh: bytes) -> tuple[float | None, bytes | None]:
+    """RMS and difference image from matplotlib.testing.compare (what the engine uses)."""
+    from matplotlib.testing.compare import compare_images
+
+    with tempfile.TemporaryDirectory() as tmp:
+        a, b = Path(tmp, "expected.png"), Path(tmp, "actual.png")
+        a.write_bytes(recorded)
+        b.write_bytes(fresh)
+        try:
+            outcome = compare_images(str(a), str(b), tol=0, in_decorator=True)
+        except Exception:  # noqa: BLE001 - sizes differ
+            return None, None
+        if outcome is None:
+            return 0.0, None
+        return float(outcome["rms"]), Path(outcome["diff"]).read_bytes()
+
+
+def sample_items() -> list[ReportItem]:
+    recorded, fresh = curve_png(1.0), curve_png(1.4)
+    rms, diff_png = difference(recorded, fresh)
+    text = text_diff("epoch 1 loss 2.3012 acc 0.1031\nepoch 2 loss 1.8120 acc 0.3327\nshape torch.Size([8, 16, 32, 32])",
+                     "epoch 1 loss 2.3012 acc 0.1031\nepoch 2 loss 1.8121 acc 0.3902\nshape torch.Size([8, 16, 30, 30])")
+    code = "model = SimpleCNN()\nfor epoch in range(num_epochs):\n    print(f'<b>{epoch}</b>')"
+    return [
+        ReportItem("experiment.md", 42, "output drifted", "experiment.md:42: stdout drifted from the record "
+                   "(rtol=0.001)", code=code, diff=text, page_href="../site/experiment.html",
+                   source_href="../docs/experiment.md", rtol=1e-3),
+        ReportItem("metrics.md", 88, "output drifted", f"metrics.md:88: figure 1 changed (RMS {rms:.2f}, tolerance 2)",
+                   code="plt.plot(history['loss'])", diff="",
+                   figure=FigureEvidence(0, recorded, fresh, diff_png, rms, 2.0),
+                   page_href="../site/metrics.html", source_href="../docs/metrics.md"),
+        ReportItem("../snippets/prove_it.py", 12, "block failed",
+                   "snippets/prove_it.py:12: unexpected AssertionError: the CNN's edge vanished <script>",
+                   code="assert cnn_acc - mlp_acc > 0.1, 'claim'", page_href="../site/notebooks/prove_it.html"),
+    ]
