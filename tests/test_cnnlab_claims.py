@@ -56,8 +56,6 @@ def test_weakened_experiment_fails_the_build_with_the_claim(tmp_path):
     assert "ClaimFailed" in failure.detail
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accept still records the results of a failing block "
-                   "(Session._check_page calls record.update with them); remove this marker with that fix")
 def test_accept_does_not_record_a_broken_claim(tmp_path):
     """``make accept`` on a weakened experiment reports the claim and keeps the good record."""
     build(_site(tmp_path, epochs=6), accept=True)
