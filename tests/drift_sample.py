@@ -4,10 +4,8 @@ Shared by tests/test_drift_report.py and the browser test that screenshots the r
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
 
-from execdocs.compare import text_diff
+from execdocs.compare import image_difference, text_diff
 from execdocs.drift_report import FigureEvidence, ReportItem
 
 
@@ -28,20 +26,8 @@ def curve_png(slope: float, size=(3.2, 2.4)) -> bytes:
 
 
 def difference(recorded: bytes, fresh: bytes) -> tuple[float | None, bytes | None]:
-    """RMS and difference image from matplotlib.testing.compare (what the engine uses)."""
-    from matplotlib.testing.compare import compare_images
-
-    with tempfile.TemporaryDirectory() as tmp:
-        a, b = Path(tmp, "expected.png"), Path(tmp, "actual.png")
-        a.write_bytes(recorded)
-        b.write_bytes(fresh)
-        try:
-            outcome = compare_images(str(a), str(b), tol=0, in_decorator=True)
-        except Exception:  # noqa: BLE001 - sizes differ
-            return None, None
-        if outcome is None:
-            return 0.0, None
-        return float(outcome["rms"]), Path(outcome["diff"]).read_bytes()
+    """RMS and difference image, by the engine's own comparison."""
+    return image_difference(recorded, fresh)
 
 
 def sample_items() -> list[ReportItem]:

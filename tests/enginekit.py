@@ -45,3 +45,11 @@ def py(code: str, marker: str = "") -> str:
     code = textwrap.dedent(code).strip("\n")
     head = f"{marker}\n" if marker else ""
     return f"{head}```python\n{code}\n```\n"
+
+
+def mkdocs_config(site_name: str) -> str:
+    """A minimal mkdocs.yml that runs the project's own hooks (for end-to-end builds)."""
+    hooks = "".join(f"  - {ROOT}/hooks/{name}.py\n" for name in ("execute", "figures", "render", "report"))
+    return (f"site_name: {site_name}\nuse_directory_urls: false\ntheme:\n  name: mkdocs\n"
+            "markdown_extensions: [admonition, attr_list, md_in_html, pymdownx.superfences]\n"
+            f"hooks:\n{hooks}")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from enginekit import ROOT, py, write_site
+from enginekit import ROOT, mkdocs_config, py, write_site
 
 PLOT = """
 import matplotlib.pyplot as plt
@@ -23,17 +23,7 @@ PAGES = {
     "a.md": "# A\n\n" + py("print('a', 0.5)") + "\n" + py(PLOT.format(ys="[0, 1, 4, 9]")),
     "b.md": "# B\n\n" + py("print('b', 41 + 1)") + "\n" + py(PLOT.format(ys="[9, 4, 1, 0]")),
 }
-CONFIG = f"""site_name: accept
-use_directory_urls: false
-theme:
-  name: mkdocs
-markdown_extensions: [admonition, attr_list, md_in_html, pymdownx.superfences]
-hooks:
-  - {ROOT}/hooks/execute.py
-  - {ROOT}/hooks/figures.py
-  - {ROOT}/hooks/render.py
-  - {ROOT}/hooks/report.py
-"""
+CONFIG = mkdocs_config("accept")
 
 
 def mkdocs(root: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from enginekit import ROOT
+from enginekit import ROOT, mkdocs_config
 
 E2E = Path(__file__).resolve().parent / "e2e"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -94,17 +94,7 @@ print("untouched", 6 * 7)
 ```
 """
 
-CONFIG = f"""site_name: kernel
-use_directory_urls: false
-theme:
-  name: mkdocs
-markdown_extensions: [admonition, attr_list, md_in_html, pymdownx.superfences]
-hooks:
-  - {ROOT}/hooks/execute.py
-  - {ROOT}/hooks/figures.py
-  - {ROOT}/hooks/render.py
-  - {ROOT}/hooks/report.py
-"""
+CONFIG = mkdocs_config("kernel")
 
 
 def test_accept_edit_drift_accept_flow(tmp_path):
