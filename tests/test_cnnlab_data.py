@@ -54,6 +54,14 @@ def test_every_class_covers_the_same_range_of_foreground_pixels():
     assert np.array_equal(y.numpy(), same_labels)  # make_patterns draws its masks this way
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_corner_pixels_are_always_background(seed):
+    """purpose.md's hand-written rules take the top-left pixel as the background colour."""
+    _, masks = data.pattern_masks(np.random.default_rng(seed), 2000)
+    corners = masks[:, [0, 0, -1, -1], [0, -1, 0, -1]]
+    assert not corners.any(), f"{int(corners.any(1).sum())} of 2000 images have a foreground corner"
+
+
 def test_train_val_split():
     x, y = data.make_patterns(100, seed=0)
     xtr, ytr, xva, yva = data.train_val_split(x, y, val_fraction=0.2, seed=0)
