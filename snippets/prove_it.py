@@ -137,8 +137,8 @@ with torch.no_grad():
     kept = {dx: (network(shift_image(xva, dx, 0).to(on)).argmax(1) == predicted).float().mean().item()
             for dx in (1, 2, 4)}
     on_permuted = (network(prove.permute_pixels(xva, perm).to(on)).argmax(1).cpu() == yva).float().mean().item()
-print(f"seed-0 CNN, {len(xva)} validation images shifted right, prediction unchanged: "
-      + ", ".join(f"{dx} px {share:.1%}" for dx, share in kept.items()))
+print(f"seed-0 CNN on the {len(xva)} validation images shifted right, same prediction as unshifted:")
+print("  " + ", ".join(f"{dx} px: {share:.1%}" for dx, share in kept.items()))
 print(f"the same CNN on permuted pixels: {on_permuted:.1%} correct (chance {chance:.0%})")
 claim(kept[1] >= 0.9 and kept[1] >= kept[2] >= kept[4] >= 0.5,
       "most predictions survive a small shift, and fewer the larger the shift",
