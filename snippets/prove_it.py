@@ -3,7 +3,7 @@
 What you will learn:
 - How to test the claim "CNNs exploit spatial patterns" with a controlled experiment over 3 seeds
 - Why one fixed pixel permutation hurts a CNN but cannot matter to an MLP
-- How to check that the pixel values alone (what a permutation keeps) carry no class information
+- How to check that the pixel values alone (what survives any shuffle of the pixels) carry no class information
 - How to measure that convolution is shift-equivariant: shift the input, the maps shift too
 """
 import os
@@ -74,9 +74,9 @@ print(f"\nvalidation accuracy, mean ± standard deviation over {len(seeds)} seed
 print(prove.format_table(rows.values()))
 
 # %% [markdown]
-# What a permutation cannot remove is the multiset of pixel values. A classifier that
-# sees only that (sorted values and histograms per channel) shows how much of the
-# class survives a permutation. It is trained on the same training images and tested
+# What no permutation can remove, not even a different one per image, is the multiset
+# of pixel values. A classifier that sees only a summary of it (sorted values and
+# histograms per channel) shows how much of the class lies in the pixel values themselves. It is trained on the same training images and tested
 # on 2000 freshly generated ones, so its accuracy is measured to within about a point.
 
 # %%

@@ -54,12 +54,12 @@ def test_every_class_covers_the_same_range_of_foreground_pixels():
     assert np.array_equal(y.numpy(), same_labels)  # make_patterns draws its masks this way
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
-def test_corner_pixels_are_always_background(seed):
-    """purpose.md's hand-written rules take the top-left pixel as the background colour."""
-    _, masks = data.pattern_masks(np.random.default_rng(seed), 2000)
+@pytest.mark.parametrize("seed, n", [(0, 4000), (1, 2000), (2, 2000), (3, 2000)])
+def test_corner_pixels_are_always_background(seed, n):
+    """purpose.md's rules take the top-left pixel as the background (its images: seed 0, n=4000)."""
+    _, masks = data.pattern_masks(np.random.default_rng(seed), n)
     corners = masks[:, [0, 0, -1, -1], [0, -1, 0, -1]]
-    assert not corners.any(), f"{int(corners.any(1).sum())} of 2000 images have a foreground corner"
+    assert not corners.any(), f"{int(corners.any(1).sum())} of {n} images have a foreground corner"
 
 
 def test_train_val_split():

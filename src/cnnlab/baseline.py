@@ -1,11 +1,11 @@
 """The leak check: what a classifier can learn from an image's pixel values alone.
 
-Why: a fixed pixel permutation keeps every pixel value and destroys only the
-arrangement. A classifier that sees nothing but the *multiset* of an image's
-values (sorted values, histograms) therefore scores exactly what survives the
-permutation. If it stays at chance, the classes differ only in arrangement, and
-any accuracy a model loses under permutation is accuracy that came from
-arrangement.
+Why: the *multiset* of an image's values is what survives any shuffle of its
+pixels, even a different one for every image. A classifier that sees only a
+summary of it (sorted values, histograms) measures how much of the class lies in
+the values themselves. If it stays at chance, the classes differ in arrangement,
+not in amount or brightness. (A fixed permutation keeps more: each pixel's
+position, which position-specific weights can still learn from.)
 """
 from __future__ import annotations
 

@@ -82,8 +82,8 @@ def fit(model: nn.Module, xtr, ytr, xva=None, yva=None, num_epochs: int = 5, lr:
     Rows have ``epoch, train_loss, train_acc, val_loss, val_acc`` (val entries
     are None without validation data). The batch order comes from a generator
     seeded with ``seed``, so the same model init + seed gives the same rows.
-    ``cosine=True`` lowers the learning rate along a cosine to 0 by the last
-    epoch (set once per epoch): with a constant rate the last epoch's accuracy
+    ``cosine=True`` lowers the learning rate along a cosine, once per epoch, to
+    a few percent of its starting value in the last epoch: with a constant rate the last epoch's accuracy
     jumps by several points from epoch to epoch, which makes the final number
     of a comparison depend on luck.
     """
