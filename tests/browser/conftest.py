@@ -43,6 +43,15 @@ def _fresh_site() -> Path | None:
     return None
 
 
+_SCRATCH_DIRS: list[Path] = []
+
+
+def pytest_unconfigure(config):
+    """The one-off site build belongs to this test session: nothing is left in the temp dir."""
+    while _SCRATCH_DIRS:
+        shutil.rmtree(_SCRATCH_DIRS.pop(), ignore_errors=True)
+
+
 @functools.cache
 def built_site() -> Path:
     """The built site: ``site/`` when fresh, else a one-off (non-strict) build in a tmp dir."""
@@ -52,7 +61,9 @@ def built_site() -> Path:
     fresh = _fresh_site()
     if fresh is not None:
         return fresh
-    out = Path(tempfile.mkdtemp(prefix="execdocs-browser-")) / "site"
+    scratch = Path(tempfile.mkdtemp(prefix="execdocs-browser-"))
+    _SCRATCH_DIRS.append(scratch)  # removed in pytest_unconfigure, also after a failure or Ctrl-C
+    out = scratch / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH="src")
     proc = subprocess.run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "-d", str(out)],
                           cwd=ROOT, env=env, capture_output=True, text=True)
