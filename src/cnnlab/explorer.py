@@ -34,6 +34,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from .prove import permute_pixels  # the experiment page's permutation, one definition
+
 OPSET = 17
 MODEL_FILE = "small_cnn.onnx"
 TWIN_FILE = "small_cnn_permuted.onnx"
@@ -83,12 +85,6 @@ def shift_image(x: torch.Tensor, dx: int, dy: int) -> torch.Tensor:
     xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
     out[..., yd, xd] = x[..., ys, xs]
     return out
-
-
-def permute_pixels(x: torch.Tensor, permutation: torch.Tensor) -> torch.Tensor:
-    """The experiment page's fixed permutation: pixel ``i`` of the result is pixel ``perm[i]``."""
-    n, c, h, w = x.shape
-    return x.reshape(n, c, h * w)[:, :, permutation].reshape(n, c, h, w)
 
 
 def _export_onnx(model: nn.Module, path: Path) -> FeatureTaps:
