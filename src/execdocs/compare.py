@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .lines import output_lines
+
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|nan|inf")
 BASELINE_WIDTH = 320  # baselines are stored small: enough to see a changed plot
 
@@ -78,7 +80,7 @@ def _is_integer(token: str) -> bool:
 def text_diff(expected: str, actual: str, label_expected: str = "recorded",
               label_actual: str = "fresh") -> str:
     """A unified diff an author can read in a terminal or a CI log."""
-    lines = difflib.unified_diff(expected.splitlines(), actual.splitlines(),
+    lines = difflib.unified_diff(output_lines(expected), output_lines(actual),
                                  label_expected, label_actual, lineterm="", n=2)
     return "\n".join(lines) or "(only whitespace differs)"
 

@@ -14,6 +14,7 @@ import dataclasses
 import re
 from typing import Iterator
 
+from . import lines as line_model
 from . import markers
 from .errors import MarkerError, QuizError
 from .model import Block, Chain, Options, Page
@@ -101,7 +102,7 @@ def _read_marker(stripped: str, pending: _Pending, page: str, line: int) -> None
 
 def parse_page(markdown: str, page: str) -> list[Block]:
     """All executable blocks of a page, in order, with markers resolved (raises MarkerError)."""
-    lines = markdown.splitlines(keepends=True)
+    lines = line_model.split_keepends(line_model.normalize(markdown))
     if lines and lines[0].strip() == "<!--pytest-codeblocks:skipfile-->":
         return []
     blocks: list[Block] = []
@@ -182,6 +183,7 @@ def parse(markdown: str, name: str, blocks: list[Block] | None = None) -> Page:
     """The page's one model.  ``blocks`` given (snippets): they are the page; no quizzes."""
     from .quiz import find_badges, find_quizzes  # quiz builds on this module's scanner
 
+    markdown = line_model.normalize(markdown)  # every later stage counts lines in this text
     errors: list[Exception] = []
     quizzes, badges = (), ()
     if blocks is None:
@@ -203,4 +205,4 @@ SUSPECT_FENCE = re.compile(r"^\s*```+\s*(py|python3|pycon|python\s+\S.*|\{\s*\.?
 
 def uncollected_python_fences(markdown: str) -> list[int]:
     """Line numbers of python-looking fences that pytest-codeblocks would silently skip."""
-    return [n for n, line in enumerate(markdown.splitlines(), 1) if SUSPECT_FENCE.match(line)]
+    return [n for n, line in enumerate(line_model.split(line_model.normalize(markdown)), 1) if SUSPECT_FENCE.match(line)]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from .errors import QuizError
+from .lines import output_lines
 from .model import Block, BlockKey, BlockResult, Edit
 from .parse import fence_mask
 from .quiz_html import BadgeMarker, badge_html, find_badges, find_close, item_end, key_hash, render_badge_edit, render_edits
@@ -236,7 +237,7 @@ def _raised(result: BlockResult) -> str:
 
 def last_output_line(stdout: str) -> str:
     """The last non-empty stdout line: what an 'output' quiz asks the reader to predict."""
-    lines = [ln.strip() for ln in stdout.splitlines() if ln.strip()]
+    lines = [ln.strip() for ln in output_lines(stdout) if ln.strip()]
     return lines[-1] if lines else ""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from .compare import image_difference, text_diff, text_matches, thumbnail
 from .errors import Drift
 from .files import write_atomic
+from .lines import output_lines
 from .model import Block, BlockResult, FigureDrift
 
 SHARED = "any"  # device key for blocks whose output must not depend on the device
@@ -97,7 +98,7 @@ class PageRecord:
                  "exception": exception_text(result) or ""}
         for stream, actual in fresh.items():
             expected = "\n".join(entry.get(stream) or [])
-            actual = "\n".join(actual.splitlines())
+            actual = "\n".join(output_lines(actual))
             if not text_matches(expected, actual, block.options.rtol, block.options.atol):
                 what = f"{stream} drifted from the record (rtol={block.options.rtol:g})"
                 drifts.append(Drift(block.page, block.line, what, text_diff(expected, actual)))
@@ -162,8 +163,8 @@ class PageRecord:
             name = f"figures/{record_name(self.page)}/{block.index:03d}-{n}.{key}.png"
             write_atomic(self.root / name, thumbnail(figure.png))
             figures.append({"baseline": name, "alt": figure.alt, "sha": _sha_bytes(figure.png)})
-        entry = {"stdout": result.stdout.splitlines(), "stderr": result.stderr.splitlines(),
-                 "exception": (exception_text(result) or "").splitlines(), "figures": figures}
+        entry = {"stdout": output_lines(result.stdout), "stderr": output_lines(result.stderr),
+                 "exception": output_lines(exception_text(result) or ""), "figures": figures}
         if result.artifacts:  # only blocks that write artifacts carry the key (older records unchanged)
             entry["artifacts"] = [{"name": a.name, "bytes": len(a.data)} for a in result.artifacts]
         return entry

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Mapping
 
+from .lines import split
 from .drift_report import figure_markdown as figure_markdown_of_drift
 from .model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
 from .quiz_html import render_badge_edit, render_edits
@@ -53,18 +54,18 @@ def result_markdown(block: Block, result: BlockResult, figure_url: FigureUrl) ->
 def problem_markdown(title: str, detail: str, kind: str = "failure") -> str:
     """An admonition shown on the page (``make serve``) instead of stopping the server."""
     body = _fence(detail, ".text .exec-error")
-    indented = "\n".join(("    " + line) if line else "" for line in body.splitlines())
+    indented = "\n".join(("    " + line) if line else "" for line in split(body))
     return f'!!! {kind} "{_alt(title)}"\n\n{indented}'
 
 
 def collapsed(text: str, title: str) -> str:
     """Wrap output in a closed details block (quiz answers stay hidden until asked for)."""
-    body = "\n".join(("    " + line) if line.strip() else "" for line in text.splitlines())
+    body = "\n".join(("    " + line) if line.strip() else "" for line in split(text))
     return f'??? example "{_alt(title)}"\n\n{body}'
 
 
 def indent_block(text: str, indent: str) -> str:
-    return "\n".join((indent + line) if line.strip() else line for line in text.splitlines())
+    return "\n".join((indent + line) if line.strip() else line for line in split(text.rstrip("\n")))
 
 
 def insertion_edit(block: Block, text: str) -> Edit | None:

@@ -16,6 +16,7 @@ import random
 import time
 import traceback
 
+from .lines import split_keepends
 from .capture import ArtifactDir, captured_streams, scrape_figures
 from .model import Block, BlockResult, Chain, ExceptionInfo
 
@@ -73,7 +74,7 @@ def _compile(block: Block, filename: str):
     """Compile with line numbers of the Markdown file, so tracebacks say page:line."""
     padded = "\n" * block.line + block.code
     lines = linecache.cache.get(filename, (0, None, [], filename))[2]
-    wanted = padded.splitlines(keepends=True)
+    wanted = split_keepends(padded)
     merged = [new if new.strip() else (lines[k] if k < len(lines) else new)
               for k, new in enumerate(wanted)] + lines[len(wanted):]
     linecache.cache[filename] = (len(padded), None, merged, filename)
