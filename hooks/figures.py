@@ -5,6 +5,7 @@ outputs changed (project code or a snippet edited) are marked modified here too.
 """
 from mkdocs.structure.files import File
 
+from execdocs.sources import unreadable
 from execdocs.workspace import workspace
 
 
@@ -15,6 +16,10 @@ def on_files(files, config, **kwargs):
     for name, content in {**ws.session.figures, **ws.session.artifacts}.items():
         files.append(File.generated(config, name, content=content))
     files.append(File.generated(config, "execution-times.md", content=ws.session.timing_markdown()))
+    for file in list(files.documentation_pages()):  # MkDocs would abort reading it; it is reported
+        page = ws.session.pages.get(file.src_uri)
+        if page is not None and unreadable(page):
+            files.remove(file)
     changed = ws.changed_pages()
     for file in files.documentation_pages():
         if file.src_uri in changed:

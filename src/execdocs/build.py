@@ -9,7 +9,9 @@ from pathlib import Path
 
 from . import notebooks
 from .execute import Zygote
+from .model import Page
 from .session import Session, Settings
+from .sources import read_source, unreadable
 
 GENERATED_DIRS = ("notebooks",)  # written by the build; never parsed as sources
 
@@ -17,6 +19,15 @@ GENERATED_DIRS = ("notebooks",)  # written by the build; never parsed as sources
 def page_files(docs_dir: Path) -> list[Path]:
     return sorted(p for p in docs_dir.rglob("*.md")
                   if p.relative_to(docs_dir).parts[0] not in GENERATED_DIRS)
+
+
+def _add(session: Session, name: str, path: Path, snippet: bool = False) -> None:
+    """Parse one source into the session; one that is not UTF-8 becomes a page holding only that error."""
+    text, error = read_source(path, name)
+    if error is not None:
+        session.pages[name] = Page(name, text, errors=(error,))
+    else:
+        session.add_page(name, text, notebooks.snippet_blocks(path) if snippet else None)
 
 
 def prepare(settings: Settings, log=print, zygote: Zygote | None = None) -> Session:
@@ -27,13 +38,15 @@ def prepare(settings: Settings, log=print, zygote: Zygote | None = None) -> Sess
     """
     session = Session(settings, log, zygote)
     for path in page_files(settings.docs_dir):
-        session.add_page(path.relative_to(settings.docs_dir).as_posix(), path.read_text())
+        _add(session, path.relative_to(settings.docs_dir).as_posix(), path)
     snippets = sorted((settings.project_root / "snippets").glob("*.py"))
     for path in snippets:
-        session.add_page(notebooks.snippet_page(path), path.read_text(), notebooks.snippet_blocks(path))
+        _add(session, notebooks.snippet_page(path), path, snippet=True)
     session.run()
     for path in snippets:
         page = session.pages[notebooks.snippet_page(path)]
+        if unreadable(page):
+            continue
         results = {b.index: session.results[b.key] for b in page.blocks if b.key in session.results}
         notebooks.publish(path, results, settings.docs_dir / "notebooks")
     log(session.summary())

@@ -10,6 +10,8 @@ own settings.  Anything malformed raises :class:`MarkerError` naming ``page:line
 from __future__ import annotations
 
 import ast
+import difflib
+import math
 import os
 import platform
 import re
@@ -23,9 +25,34 @@ PYTEST_MARK = re.compile(r"<!--[-\s]*(pytest\.mark\..*)-->", re.DOTALL)
 EXEC_MARKER = re.compile(r"<!--\s*exec:(.*?)-->")
 MARKS = ("skip", "skipif", "xfail")
 CONDITION_GLOBALS = {"os": os, "sys": sys, "platform": platform}
-OPTION_TYPES = {"rtol": float, "atol": float, "image_tol": float, "timeout": float,
-                "per_device": lambda v: v.lower() in ("1", "true", "yes"),
-                "output": str}
+BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+def _number(minimum_exclusive: bool):
+    """A finite float, > 0 (time limits) or >= 0 (tolerances): NaN, infinity or a negative
+    value would crash the executor or the comparison, or silently disable a check."""
+    def read(value: str) -> float:
+        number = float(value)
+        if not math.isfinite(number) or number < 0 or (minimum_exclusive and number == 0):
+            raise ValueError("must be a finite number " + ("above 0" if minimum_exclusive else "of 0 or more"))
+        return number
+    return read
+
+
+def _boolean(value: str) -> bool:
+    if value.lower() not in BOOLEANS:
+        raise ValueError("must be true or false")
+    return BOOLEANS[value.lower()]
+
+
+def _output(value: str) -> str:
+    if value not in ("text", "markdown"):
+        raise ValueError("must be text or markdown")
+    return value
+
+
+OPTION_TYPES = {"rtol": _number(False), "atol": _number(False), "image_tol": _number(False),
+                "timeout": _number(True), "per_device": _boolean, "output": _output}
 
 
 @dataclass(frozen=True)
@@ -46,7 +73,7 @@ def read_mark(text: str, page: str, line: int) -> Mark:
     call = node if isinstance(node, ast.Call) else None
     name = _mark_name(call.func if call else node)
     if name not in MARKS:
-        raise MarkerError(page, line, f"unknown marker <!--{text.strip()}--> (use skip, skipif(...), xfail)")
+        raise MarkerError(page, line, f"unknown marker <!--{text.strip()}-->{suggest(str(name), MARKS)}; {VALID_MARKERS}")
     if name == "skipif" and call is None:
         raise MarkerError(page, line, "skipif needs a condition: <!--pytest.mark.skipif(condition, reason='...')-->")
     skips = name == "skip" or (name == "skipif" and _skipif_holds(call, page, line))
@@ -90,11 +117,28 @@ def read_options(text: str, page: str, line: int) -> dict:
         key, sep, value = pair.partition("=")
         if not sep or key not in OPTION_TYPES:
             known = ", ".join(sorted(OPTION_TYPES))
-            raise MarkerError(page, line, f"unknown exec option {pair!r} (known: {known})")
+            raise MarkerError(page, line, f"unknown exec option {pair!r}{suggest(key, OPTION_TYPES)} (known: {known})")
         try:
             options[key] = OPTION_TYPES[key](value)
-        except ValueError:
-            raise MarkerError(page, line, f"bad value for exec option {key}: {value!r}") from None
-        if key == "output" and value not in ("text", "markdown"):
-            raise MarkerError(page, line, f"bad value for exec option output: {value!r} (text or markdown)")
+        except ValueError as err:
+            reason = str(err) if str(err).startswith("must") else "must be a number"
+            raise MarkerError(page, line, f"bad value for exec option {key}: {value!r} ({reason})") from None
     return options
+
+
+CODEBLOCKS_KEYWORDS = ("cont", "expected-output", "expected-output-ignore-whitespace", "skipfile")
+VALID_MARKERS = ("valid markers: <!--pytest-codeblocks:cont-->, <!--pytest-codeblocks:expected-output-->, "
+                 "<!--pytest-codeblocks:expected-output-ignore-whitespace-->, <!--pytest-codeblocks:skipfile--> "
+                 "(line 1 only), <!--pytest.mark.skip-->, <!--pytest.mark.skipif(condition, reason='...')-->, "
+                 "<!--pytest.mark.xfail-->, <!--exec: key=value ...-->")
+
+
+def suggest_marker(keyword: str) -> str:
+    close = difflib.get_close_matches(keyword, CODEBLOCKS_KEYWORDS, n=1, cutoff=0.6)
+    return f" (did you mean <!--pytest-codeblocks:{close[0]}-->?)" if close else ""
+
+
+def suggest(word: str, valid) -> str:
+    """`` (did you mean X?)`` for the closest valid spelling, or nothing."""
+    close = difflib.get_close_matches(word, list(valid), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""

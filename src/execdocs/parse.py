@@ -91,13 +91,14 @@ def _read_marker(stripped: str, pending: _Pending, page: str, line: int) -> None
         elif keyword == "cont":
             pending.cont = True
         elif keyword != "skipfile":  # skipfile is honoured on line 1 only
-            raise MarkerError(page, line, f"unknown marker <!--pytest-codeblocks:{keyword}-->")
+            raise MarkerError(page, line, f"unknown marker <!--pytest-codeblocks:{keyword}-->"
+                              f"{markers.suggest_marker(keyword)}; {markers.VALID_MARKERS}")
     elif m := markers.PYTEST_MARK.match(stripped):
         pending.marks.append(markers.read_mark(m.group(1), page, line))
     elif m := markers.EXEC_MARKER.match(stripped):
         pending.options.update(markers.read_options(m.group(1), page, line))
     elif stripped.startswith("<!--") and ("pytest" in stripped[:20] or "exec" in stripped[:12]):
-        raise MarkerError(page, line, f"malformed marker {stripped!r}")
+        raise MarkerError(page, line, f"malformed marker {stripped!r}; {markers.VALID_MARKERS}")
 
 
 def parse_page(markdown: str, page: str) -> list[Block]:
@@ -190,8 +191,9 @@ def parse(markdown: str, name: str, blocks: list[Block] | None = None) -> Page:
         try:
             blocks = parse_page(markdown, name)
         except MarkerError as err:
-            blocks = []
-            errors.append(err)
+            # the page's quizzes are checked once its markers are fixed: their code blocks
+            # are unknown now, and an error about them would be a false one
+            return Page(name, markdown, (), (), (), (err,))
         try:
             quizzes = tuple(find_quizzes(markdown, name, blocks))
             badges = tuple(find_badges(markdown, name))

@@ -45,13 +45,17 @@ class PageRecord:
             self._load()
 
     def _load(self) -> None:
+        """Load and validate the whole file first: a malformed record is treated as empty (and
+        reported), so neither a comparison nor ``make accept`` trips over it half-way."""
         try:
-            data = json.loads(self.path.read_text())
-            if not isinstance(data.get("blocks"), list):
-                raise ValueError("no 'blocks' list")
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            malformed = record_shape_error(data)
+            if malformed:
+                raise ValueError(malformed)
             self.data = data
-        except (ValueError, AttributeError) as err:
-            self.error = f"record file {self.path} is unreadable ({err}); run `make accept` to rewrite it"
+        except (ValueError, OSError) as err:
+            self.error = (f"record file {self.path} is unreadable ({err}); rewrite it with "
+                          f"`make accept PAGES=\"{accept_path(self.page)}\"`")
 
     @property
     def recorded(self) -> str | None:
@@ -182,6 +186,29 @@ class PageRecord:
         for path in folder.glob("*.png") if folder.is_dir() else []:
             if path.relative_to(self.root).as_posix() not in wanted:
                 path.unlink()
+
+
+def record_shape_error(data) -> str | None:
+    """What is wrong with a record's structure (None when every entry has the expected shape)."""
+    if not isinstance(data, dict) or not isinstance(data.get("blocks"), list):
+        return "no 'blocks' list"
+    for n, entry in enumerate(data["blocks"]):
+        outputs = entry.get("outputs", {}) if isinstance(entry, dict) else None
+        if not isinstance(outputs, dict) or not all(isinstance(o, dict) for o in outputs.values()):
+            return f"blocks[{n}] is not an entry with 'outputs'"
+        for output in outputs.values():
+            texts = [output.get(k) or [] for k in ("stdout", "stderr", "exception")]
+            figures = output.get("figures") or []
+            if not all(isinstance(t, list) and all(isinstance(x, str) for x in t) for t in texts) or \
+                    not isinstance(figures, list) or not all(isinstance(f, dict) and isinstance(f.get("baseline"), str)
+                                                             for f in figures):
+                return f"blocks[{n}] has malformed outputs"
+    return None
+
+
+def accept_path(page: str) -> str:
+    """The path ``make accept PAGES=...`` takes for a page: docs/<page>.md or snippets/<name>.py."""
+    return page.removeprefix("../") if page.startswith("../") else f"docs/{page}"
 
 
 def _sha(text: str) -> str:

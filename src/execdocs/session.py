@@ -22,6 +22,7 @@ from .model import Block, BlockKey, BlockResult, Chain, Page, Problem
 from .parse import parse
 from .record import PageRecord, record_name
 from .render import provenance_markdown, render_page, timing_table
+from .writes import write_problem
 
 
 @dataclasses.dataclass
@@ -106,9 +107,15 @@ class Session:
         outcomes = run_chains(ordered, str(self.settings.docs_dir), self.settings.jobs, on_done,
                               zygote=self.zygote)
         by_key = {todo[chain]: results for chain, results in outcomes.items()}
+        unwritten = None
         for key, results in by_key.items():
             if len(results) == len(first[key].blocks) and all(r.ok for r in results):
-                self.cache.put(key, results)
+                try:
+                    self.cache.put(key, results)
+                except OSError as err:  # one problem per build: every later write fails alike
+                    unwritten = unwritten or write_problem("cache not written", self.cache.directory, err)
+        if unwritten is not None:
+            self.problems.append(unwritten)
         for chain, key in todo.items():
             self._store(chain, by_key[key], cached=first[key] is not chain)
         if total:
@@ -142,14 +149,23 @@ class Session:
             if accepting and problems:  # a failed block or a broken claim is never recorded
                 self.log(f"not recorded: {page.name} ({len(problems)} problem(s))")
             elif accepting:
-                fresh = {b.index: self.results[b.key] for b in page.blocks if b.key in self.results}
-                if record.update(list(page.blocks), fresh, self.device) or not record.path.exists():
-                    record.save(self.versions)
-                    self.log(f"recorded {record.path}")
+                self._record(page, record)
             self.recorded[page.name] = record.recorded
         if self.settings.accept:  # what the next CI shards are planned from
             clean = [p for p in self.pages.values() if not any(x.page == p.name for x in self.problems)]
-            save_durations(self.settings.records_dir, clean, self.results, self.settings.accept_pages)
+            try:
+                save_durations(self.settings.records_dir, clean, self.results, self.settings.accept_pages)
+            except OSError as err:
+                self.problems.append(write_problem("record not written", self.settings.records_dir, err))
+
+    def _record(self, page: Page, record: PageRecord) -> None:
+        fresh = {b.index: self.results[b.key] for b in page.blocks if b.key in self.results}
+        try:
+            if record.update(list(page.blocks), fresh, self.device) or not record.path.exists():
+                record.save(self.versions)
+                self.log(f"recorded {record.path}")
+        except OSError as err:
+            self.problems.append(write_problem("record not written", self.settings.records_dir, err, page.name))
 
     # -- render ------------------------------------------------------------------------
     def render(self, name: str, figure_prefix: str = "") -> str:
