@@ -11,6 +11,7 @@ import ctypes
 import io
 import os
 import re
+import stat
 import sys
 import threading
 import warnings
@@ -150,6 +151,13 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
+def _read_at_most(path: str, limit: int) -> bytes:
+    """Up to ``limit`` bytes of a regular file, refusing to follow a link swapped in since ``lstat``."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(max(0, limit))
+
+
 FIGURE_SCRAPERS: list[Callable[[], list[Figure]]] = [scrape_matplotlib]
 
 
@@ -173,21 +181,26 @@ class ArtifactDir:
         self.seen: dict[str, bytes] = {}
 
     def collect(self) -> tuple[tuple[Artifact, ...], str | None]:
-        """(new or changed artifacts, a failure message or None)."""
+        """(new or changed artifacts, a failure message or None).
+
+        Only regular files are published, never what a link points at (``lstat``, and the file
+        is opened with ``O_NOFOLLOW``), and the size limit counts the bytes actually read:
+        ``stat`` says 0 for a /proc file however much it holds."""
         names = sorted(os.listdir(self.path))
         bad = [n for n in names if not ARTIFACT_NAME.fullmatch(n)
-               or not os.path.isfile(os.path.join(self.path, n))]
+               or not stat.S_ISREG(os.lstat(os.path.join(self.path, n)).st_mode)]
         if bad:
-            return (), (f"$EXECDOCS_ARTIFACTS may only hold plain files named [A-Za-z0-9._-]+; "
-                        f"found {', '.join(map(repr, bad))}")
-        total = sum(os.path.getsize(os.path.join(self.path, n)) for n in names)
-        if total > self.limit:
-            return (), (f"the chain's artifacts are {total:,} bytes, over the limit of {self.limit:,} "
-                        "bytes (they are published with the site; write smaller files)")
-        fresh = []
+            return (), (f"$EXECDOCS_ARTIFACTS may only hold regular files (no links, folders or devices) "
+                        f"named [A-Za-z0-9._-]+; found {', '.join(map(repr, bad))}")
+        contents, total = {}, 0
         for name in names:
-            with open(os.path.join(self.path, name), "rb") as handle:
-                data = handle.read()
+            contents[name] = _read_at_most(os.path.join(self.path, name), self.limit - total + 1)
+            total += len(contents[name])
+            if total > self.limit:
+                return (), (f"the chain's artifacts are over the limit of {self.limit:,} bytes "
+                            "(they are published with the site; write smaller files)")
+        fresh = []
+        for name, data in contents.items():
             if self.seen.get(name) != data:
                 self.seen[name] = data
                 fresh.append(Artifact(name, data))

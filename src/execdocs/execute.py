@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Client
 from typing import Callable, Iterable
 
+from . import procs
 from .model import BlockResult, Chain
 from .runner import thread_count
 
@@ -37,6 +38,8 @@ class Zygote:
         self.directory: str | None = None
         self._lock = threading.Lock()
         self._live: dict[int, int] = {}  # chain pid -> pidfd (signals never reach a reused pid)
+        self.generation = 0  # how many zygotes were started: a chain sees whether its one died
+        self.retry_lock = threading.Lock()  # chains re-run after a zygote death run one at a time
         atexit.register(self.close)
 
     def __enter__(self) -> Zygote:
@@ -54,7 +57,21 @@ class Zygote:
                 self._start()
             return os.path.join(self.directory, "socket")
 
+    def died_since(self, generation: int, wait: float = 0.5) -> bool:
+        """Whether the zygote of that generation is gone.  Waits briefly: a chain killed by its
+        zygote's death (PR_SET_PDEATHSIG) is signalled before the zygote has finished exiting."""
+        with self._lock:
+            if self.generation != generation or self.process is None:
+                return True
+            process = self.process
+        try:
+            process.wait(wait)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+
     def _start(self) -> None:
+        self.generation += 1
         self.directory = tempfile.mkdtemp(prefix=ZYGOTE_PREFIX)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self.process = subprocess.Popen(
@@ -97,11 +114,14 @@ class Zygote:
                     raise
 
     def stop_chain(self, pid: int) -> None:
-        """Kill a chain and every process it started (its own process group)."""
+        """Kill a chain and every process it started: its descendants in any session or group
+        (the chain, stopped first, is their subreaper), then the chain and its process group."""
         pidfd = self._live.pop(pid, None)
         if pidfd is None:
             return
         try:
+            signal.pidfd_send_signal(pidfd, signal.SIGSTOP)
+            procs.kill_descendants(pid)
             signal.pidfd_send_signal(pidfd, signal.SIGKILL)
         except ProcessLookupError:
             pass
@@ -162,22 +182,46 @@ def _failed(reason: str, device: str = "?") -> BlockResult:
     return BlockResult(failure=reason, device=device)
 
 
+KILLED_ZYGOTE = ("the worker process died together with the execution zygote (the process that "
+                 "forks every chain) twice, the second time running alone: a block here ends its parent "
+                 "process (os.kill(os.getppid(), ...) or similar); blocks must not signal the processes "
+                 "that run them")
+
+
 def run_one(chain: Chain, docs_dir: str, zygote: Zygote | None = None) -> list[BlockResult]:
-    """Run a chain to completion, a timeout or a crash; one result per block run."""
+    """Run a chain to completion, a timeout or a crash; one result per block run.
+
+    When the zygote died while the chain ran (a block of *some* chain killed it, and every
+    running chain died with it), the chain runs again, one such retry at a time: an innocent
+    chain then succeeds, and the one that kills the zygote is named by its second death."""
     zygote = zygote or shared_zygote()
+    results, zygote_died = _run_once(chain, docs_dir, zygote)
+    if zygote_died:
+        with zygote.retry_lock:
+            results, zygote_died = _run_once(chain, docs_dir, zygote)
+        if zygote_died:
+            results[-1] = _failed(KILLED_ZYGOTE)
+    return results
+
+
+def _run_once(chain: Chain, docs_dir: str, zygote: Zygote) -> tuple[list[BlockResult], bool]:
+    """(results, whether the zygote died while the chain's worker died)."""
     try:
         conn, pid, run_dir = zygote.start_chain(chain, docs_dir)
     except (OSError, EOFError, RuntimeError, subprocess.TimeoutExpired) as err:
-        return [_failed(f"could not start a worker process: {err}")]
+        return [_failed(f"could not start a worker process: {err}")], False
+    generation = zygote.generation
     try:
-        return _collect(chain, conn, pid)
+        results, died = _collect(chain, conn, pid)
+        return results, died and zygote.died_since(generation)
     finally:
         zygote.stop_chain(pid)
         conn.close()
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def _collect(chain: Chain, conn, pid: int) -> list[BlockResult]:
+def _collect(chain: Chain, conn, pid: int) -> tuple[list[BlockResult], bool]:
+    """The chain's results, and whether its worker died (rather than timed out or finished)."""
     results: list[BlockResult] = []
     for block in chain.blocks:
         if not conn.poll(block.options.timeout):
@@ -190,11 +234,11 @@ def _collect(chain: Chain, conn, pid: int) -> list[BlockResult]:
             results.append(_failed(f"the worker process (pid {pid}) died while running this block "
                                    "(os._exit, a signal, or a crash in native code); "
                                    "the other blocks are unaffected"))
-            break
+            return results, True
         results.append(result)
         if result.exception is not None or result.failure is not None:
             break
-    return results
+    return results, False
 
 
 def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,

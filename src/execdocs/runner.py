@@ -13,6 +13,7 @@ import dataclasses
 import linecache
 import os
 import random
+import shutil
 import time
 import traceback
 
@@ -106,14 +107,45 @@ def run_block(block: Block, namespace: dict, filename: str, device: str) -> Bloc
                        device=device, truncated=bool(out.dropped or err.dropped), failure=failure)
 
 
+SANDBOX_DEPTH = 6  # folders between run_dir and the block's folders (see run_chain)
+
+
+def sandbox(run_dir: str) -> str:
+    """Where a chain's working and artifacts folders live: SANDBOX_DEPTH folders below ``run_dir``,
+    so a path that climbs out of them (``$EXECDOCS_ARTIFACTS/../../x``) still lands inside the
+    run dir, which the parent removes, and is reported by :func:`stray_files`."""
+    return os.path.join(run_dir, *["execdocs-sandbox"] * SANDBOX_DEPTH)
+
+
+def stray_files(run_dir: str, kept: tuple[str, ...]) -> list[str]:
+    """Files or folders in the run dir's sandbox levels other than the sandbox itself and ``kept``."""
+    stray, folder = [], run_dir
+    for _ in range(SANDBOX_DEPTH + 1):
+        allowed = {"execdocs-sandbox"} if folder != sandbox(run_dir) else set(kept)
+        stray += [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name not in allowed]
+        folder = os.path.join(folder, "execdocs-sandbox")
+    return stray
+
+
+def _stray_failure(run_dir: str, artifacts: str) -> str | None:
+    stray = stray_files(run_dir, ("execdocs-work", "execdocs-artifacts"))
+    if not stray:
+        return None
+    shown = ", ".join(os.path.relpath(p, artifacts) for p in stray)
+    for path in stray:  # reported once, then gone
+        shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.unlink(path)
+    return (f"the block wrote outside $EXECDOCS_ARTIFACTS ({shown}, relative to it); such files are "
+            "neither published nor kept: write into $EXECDOCS_ARTIFACTS itself")
+
+
 def run_chain(chain: Chain, send, docs_dir: str, run_dir: str) -> None:
     """Child entry point: run each block and ``send`` its result as soon as it exists.
 
     ``run_dir`` belongs to the parent, which removes it whatever happens to this process:
-    blocks run in ``run_dir/execdocs-work`` and publish files in ``run_dir/execdocs-artifacts``.
+    blocks run in ``<sandbox>/execdocs-work`` and publish files in ``<sandbox>/execdocs-artifacts``.
     """
-    workdir = os.path.join(run_dir, "execdocs-work")
-    artifacts = ArtifactDir(os.path.join(run_dir, "execdocs-artifacts"))
+    workdir = os.path.join(sandbox(run_dir), "execdocs-work")
+    artifacts = ArtifactDir(os.path.join(sandbox(run_dir), "execdocs-artifacts"))
     os.makedirs(workdir)
     os.makedirs(artifacts.path)
     os.environ[ARTIFACTS_ENV] = artifacts.path
@@ -125,6 +157,7 @@ def run_chain(chain: Chain, send, docs_dir: str, run_dir: str) -> None:
     for block in chain.blocks:
         result = run_block(block, namespace, filename, device)
         written, problem = artifacts.collect()
+        problem = problem or _stray_failure(run_dir, artifacts.path)
         result = dataclasses.replace(result, artifacts=written, failure=result.failure or problem)
         send(result)
         if result.exception is not None or result.failure is not None:

@@ -11,6 +11,7 @@ died) or on SIGTERM, so no chain, socket or temp dir outlives the build.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -20,6 +21,7 @@ import threading
 import time
 from multiprocessing.connection import Listener
 
+from . import procs
 from .runner import preload, run_chain
 
 PR_SET_PDEATHSIG = 1
@@ -40,16 +42,26 @@ def _reap() -> None:
             continue
         with _children_lock:
             _children.discard(pid)
+            _end_adopted()
+
+
+def _end_adopted() -> None:
+    """Processes a dead chain orphaned were re-parented to us (a subreaper): end them."""
+    for child in procs.children(os.getpid()):
+        if child not in _children:
+            procs.kill_tree(child)
 
 
 def _shutdown(directory: str) -> None:
     """Kill every live chain's process group, remove our directory, exit."""
     with _children_lock:
         for pid in _children:
+            procs.kill_tree(pid)  # the chain and everything it started, in any session
             try:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+        _end_adopted()
     shutil.rmtree(directory, ignore_errors=True)
     os._exit(0)
 
@@ -64,6 +76,7 @@ def _die_with_parent() -> None:
 def _child(conn, zygote_pid: int) -> None:
     os.setpgid(0, 0)
     _die_with_parent()
+    procs.become_subreaper()  # what the chain's processes orphan stays ours to end
     if os.getppid() != zygote_pid:  # the zygote died before prctl took effect
         os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -75,6 +88,10 @@ def _child(conn, zygote_pid: int) -> None:
         conn.send(("pid", os.getpid()))
         if conn.recv() == "go":
             run_chain(chain, conn.send, docs_dir, run_dir)
+            # stay alive until the parent has ended our descendants (it closes the connection
+            # after): an exited chain could no longer collect what its processes orphan
+            with contextlib.suppress(EOFError, OSError):
+                conn.recv()
     finally:
         conn.close()
         os._exit(0)
@@ -94,6 +111,7 @@ def _fork_child(conn, listener) -> None:
 
 def serve(address: str) -> None:
     directory = os.path.dirname(address)
+    procs.become_subreaper()  # a chain that dies early orphans its processes to us, not init
     try:
         preload()
     except Exception:  # noqa: BLE001 - a chain that needs the module re-imports it and reports the error
