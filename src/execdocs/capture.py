@@ -190,7 +190,7 @@ class ArtifactDir:
         bad = [n for n in names if not ARTIFACT_NAME.fullmatch(n)
                or not stat.S_ISREG(os.lstat(os.path.join(self.path, n)).st_mode)]
         if bad:
-            return (), (f"$EXECDOCS_ARTIFACTS may only hold regular files (no links, folders or devices) "
+            return (), (f"$EXECDOCS_ARTIFACTS may only hold plain files (regular files: no links, folders or devices) "
                         f"named [A-Za-z0-9._-]+; found {', '.join(map(repr, bad))}")
         contents, total = {}, 0
         for name in names:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .compare import image_difference, text_diff, text_matches, thumbnail
 from .errors import Drift
-from .files import write_atomic
+from .files import remove_leftovers, write_atomic
 from .lines import output_lines
 from .model import Block, BlockResult, FigureDrift
 
@@ -177,6 +177,11 @@ class PageRecord:
         self.data["versions"] = versions
         write_atomic(self.path, (json.dumps(self.data, indent=1, ensure_ascii=False) + "\n").encode())
         self._remove_stale_baselines()
+
+    def remove_leftovers(self) -> None:
+        """``.tmp-*`` files a killed ``make accept`` left beside this record and its baselines."""
+        remove_leftovers(self.root)
+        remove_leftovers(self.root / "figures" / record_name(self.page))
 
     def _remove_stale_baselines(self) -> None:
         """Baselines no entry refers to any more (a removed block, a renamed device key)."""

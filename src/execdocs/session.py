@@ -22,6 +22,7 @@ from .model import Block, BlockKey, BlockResult, Chain, Page, Problem
 from .parse import parse
 from .record import PageRecord, record_name
 from .render import provenance_markdown, render_page, timing_table
+from .stale import orphan_problem, orphan_records, remove_orphan, stale_entries
 from .writes import write_problem
 
 
@@ -145,21 +146,36 @@ class Session:
             record = PageRecord(self.settings.records_dir, page.name)
             accepting = self.settings.accepting(page.name)
             problems = check_page(page, self.results, None if accepting else record, self.device)
+            if not accepting and not problems and (stale := stale_entries(page, record)):
+                problems.append(stale)
             self.problems.extend(problems)
             if accepting and problems:  # a failed block or a broken claim is never recorded
                 self.log(f"not recorded: {page.name} ({len(problems)} problem(s))")
             elif accepting:
                 self._record(page, record)
             self.recorded[page.name] = record.recorded
-        if self.settings.accept:  # what the next CI shards are planned from
+        self._orphan_records()
+        refused = any(self.settings.accepting(p.page) for p in self.problems)
+        if self.settings.accept and not refused:  # what the next CI shards are planned from (a
+            # refused accept changes nothing: the author fixes the page and runs it again)
             clean = [p for p in self.pages.values() if not any(x.page == p.name for x in self.problems)]
             try:
                 save_durations(self.settings.records_dir, clean, self.results, self.settings.accept_pages)
             except OSError as err:
                 self.problems.append(write_problem("record not written", self.settings.records_dir, err))
 
+    def _orphan_records(self) -> None:
+        """Records of deleted pages: reported, or removed by a full ``make accept``."""
+        for path in orphan_records(self.settings.records_dir, self.pages):
+            if self.settings.accept and self.settings.accept_pages is None:
+                remove_orphan(path)
+                self.log(f"removed {path} (its page no longer exists)")
+            else:
+                self.problems.append(orphan_problem(path))
+
     def _record(self, page: Page, record: PageRecord) -> None:
         fresh = {b.index: self.results[b.key] for b in page.blocks if b.key in self.results}
+        record.remove_leftovers()
         try:
             if record.update(list(page.blocks), fresh, self.device) or not record.path.exists():
                 record.save(self.versions)

@@ -66,7 +66,11 @@ class Workspace:
         settings = settings_from_env(docs_dir, self.config_file)
         self.lock = self.lock or BuildLock(settings.cache_dir)
         self.lock.acquire(log)
-        self.session = prepare(settings, log, self.zygote)
+        try:
+            self.session = prepare(settings, log, self.zygote)
+        except BaseException:  # a crashed rebuild (make serve) must not keep the next one waiting
+            self.lock.release()
+            raise
         return self.session
 
     def finish(self) -> None:
