@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import ProjectSources, ResultCache, chain_key, guess_device_kind, package_versions
+from . import tree_guard
 from .checks import check_page
 from .durations import save_durations
 from .execute import Zygote, run_chains
@@ -98,16 +99,22 @@ class Session:
             self.log(f"executing {total} chain(s) of {sum(len(c.blocks) for c in first.values())} block(s) "
                      f"({self.stats['cached']} block(s) reused from the cache)")
         started = time.perf_counter()
+        guarded = [self.settings.docs_dir, self.settings.records_dir]
+        before, windows = tree_guard.listing(guarded), {}
 
         def on_done(chain: Chain, results: list[BlockResult]) -> None:
             done[0] += 1
             seconds = sum(r.duration for r in results)
+            windows[chain] = (time.time() - seconds, time.time())
             self.log(f"[{done[0]}/{total}] {chain.head.where} ({len(chain.blocks)} block(s), {seconds:.2f} s)")
 
         ordered = sorted(first.values(), key=lambda c: -len(c.blocks))
         outcomes = run_chains(ordered, str(self.settings.docs_dir), self.settings.jobs, on_done,
                               zygote=self.zygote)
         by_key = {todo[chain]: results for chain, results in outcomes.items()}
+        after = tree_guard.listing(guarded)
+        if written := tree_guard.changed(before, after):
+            self.problems += tree_guard.write_problems(written, self.settings.project_root, windows, after)
         unwritten = None
         for key, results in by_key.items():
             if len(results) == len(first[key].blocks) and all(r.ok for r in results):
