@@ -104,11 +104,10 @@ def test_skipif_condition_runs_under_the_block_time_limit(tmp_path):
     started = time.monotonic()
     parse((settings.docs_dir / "a.md").read_text(), "a.md")
     assert time.monotonic() - started < 2, "parsing evaluated the skipif condition"
-    started = time.monotonic()
     session = build(settings, accept=True)
-    assert time.monotonic() - started < 7
     assert [p.where for p in session.problems] == ["a.md:5"]
-    assert "timed out" in session.problems[0].detail and "skipif" in session.problems[0].detail
+    detail = session.problems[0].detail
+    assert "timed out after 1 s" in detail and "skipif" in detail
 
 
 def test_skipif_condition_still_decides_in_the_worker(tmp_path):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from enginekit import build, write_site
 from execdocs.errors import ExecDocsError, MarkerError
-from execdocs.markers import read_mark
+from execdocs.markers import condition_holds, read_mark
 from execdocs.model import Page
 from execdocs.parse import parse
 from execdocs.render import render_page
@@ -37,15 +37,15 @@ def test_marks_parsed_and_evaluated_like_pytest(text, skips):
             read_mark(text, "p.md", 4)
         return
     mark = read_mark(text, "p.md", 4)
-    assert mark.skips is skips and mark.text == text
+    decided = mark.skips or (mark.condition is not None and condition_holds(mark.condition))
+    assert decided is skips and mark.text == text
 
 
 @pytest.mark.parametrize("text, needle", [
     ("pytest.mark.skipif(sys.platform == 'x', reason='y'", "malformed marker"),
     ("pytest.mark.skipif(", "malformed marker"),
     ("pytest.mark.skipif", "needs a condition"),
-    ("pytest.mark.skipif(nonsense_name)", "cannot be evaluated: NameError"),
-    ("pytest.mark.skipif('1/0')", "ZeroDivisionError"),
+    ("pytest.mark.skipif('1 +')", "not an expression"),
     ("pytest.mark.skipif(True, reason=3)", "must be a string"),
     ("pytest.mark.skipif(True, False)", "exactly one condition"),
     ("pytest.mark.parametrize('x', [1])", "unknown marker"),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import ProjectSources, ResultCache, chain_key, guess_device_kind, package_versions
-from . import tree_guard
+from . import skipif, tree_guard
 from .checks import check_page
 from .durations import save_durations
 from .execute import Zygote, run_chains
@@ -74,6 +74,9 @@ class Session:
     # -- execute -----------------------------------------------------------------------
     def execute(self, select: Callable[[Chain], bool] | None = None) -> None:
         """Reuse cached results and run the other (selected) chains."""
+        docs = str(self.settings.docs_dir)
+        self.problems += skipif.resolve(self.pages, lambda probes: run_chains(
+            probes, docs, self.settings.jobs, zygote=self.zygote))
         todo: dict[Chain, str] = {}
         for page in self.pages.values():
             for chain in page.chains:
