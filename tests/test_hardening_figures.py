@@ -38,7 +38,7 @@ def test_changed_title_number_fails_the_figure_gate(tmp_path):
     assert "-test accuracy 91.2%" in problem.diff and "+test accuracy 81.2%" in problem.diff
     assert problem.figure is not None  # the images beside the text diff
     html = drift_report.render_report(drift_report.items_from_problems(session.problems))
-    assert "91.2%" in html and "81.2%" in html and "data:image/png" in html
+    assert ">91.2<" in html and ">81.2<" in html and "data:image/png" in html  # numbers marked
 
 
 def test_recorded_figure_text_holds_every_kind_of_label(tmp_path):

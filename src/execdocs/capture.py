@@ -17,6 +17,7 @@ import threading
 import warnings
 from typing import Callable
 
+from .figure_text import recording_text
 from .model import Artifact, Figure
 
 MAX_OUTPUT_BYTES = 50_000  # per stream per block; the page and the record stay small
@@ -137,11 +138,12 @@ def scrape_matplotlib() -> list[Figure]:
     for num in plt.get_fignums():
         fig = plt.figure(num)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight",
-                    metadata={"Software": None})
+        with recording_text() as text:
+            fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight",
+                        metadata={"Software": None})
         png = buffer.getvalue()
         width, height = png_size(png)
-        figures.append(Figure(png=png, alt=_alt_text(fig), width=width, height=height))
+        figures.append(Figure(png=png, alt=_alt_text(fig), width=width, height=height, text=tuple(text)))
     plt.close("all")
     return figures
 

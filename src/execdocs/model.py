@@ -120,6 +120,7 @@ class Figure:
     alt: str
     width: int
     height: int
+    text: tuple[str, ...] = ()  # every text the figure draws (execdocs.figure_text), compared like output
 
 
 @dataclass(frozen=True)

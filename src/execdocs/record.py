@@ -123,12 +123,17 @@ class PageRecord:
                 continue
             recorded_png, fresh_png = baseline.read_bytes(), thumbnail(figure.png)
             rms, diff_png = image_difference(recorded_png, fresh_png)
+            evidence = FigureDrift(n, recorded_png, fresh_png, diff_png, rms, block.options.image_tol)
+            text = _figure_text_diff(block, meta, figure)
             if rms is None or rms > block.options.image_tol:
                 shown = "a different shape" if rms is None else f"RMS {rms:.2f}"
-                evidence = FigureDrift(n, recorded_png, fresh_png, diff_png, rms, block.options.image_tol)
-                drifts.append(Drift(block.page, block.line, f"figure {n + 1} changed ({shown}, "
-                                    f"tolerance {block.options.image_tol:g})",
-                                    f"baseline: {baseline}\nalt text now: {figure.alt}", figure=evidence))
+                also = " and its text" if text else ""
+                drifts.append(Drift(block.page, block.line, f"figure {n + 1}{also} changed ({shown}, tolerance "
+                                    f"{block.options.image_tol:g}; baseline {baseline})", text, figure=evidence))
+            elif text:
+                drifts.append(Drift(block.page, block.line, f"figure {n + 1}'s text changed (rtol="
+                                    f"{block.options.rtol:g}; the pixels are within tolerance, {shown_rms(rms)})",
+                                    text, figure=evidence))
         return drifts
 
     def update(self, blocks: list[Block], results: dict[int, BlockResult], device: str) -> bool:
@@ -166,7 +171,8 @@ class PageRecord:
         for n, figure in enumerate(result.figures):
             name = f"figures/{record_name(self.page)}/{block.index:03d}-{n}.{key}.png"
             write_atomic(self.root / name, thumbnail(figure.png))
-            figures.append({"baseline": name, "alt": figure.alt, "sha": _sha_bytes(figure.png)})
+            figures.append({"baseline": name, "alt": figure.alt, "sha": _sha_bytes(figure.png),
+                            "text": list(figure.text)})
         entry = {"stdout": output_lines(result.stdout), "stderr": output_lines(result.stderr),
                  "exception": output_lines(exception_text(result) or ""), "figures": figures}
         if result.artifacts:  # only blocks that write artifacts carry the key (older records unchanged)
@@ -191,6 +197,21 @@ class PageRecord:
         for path in folder.glob("*.png") if folder.is_dir() else []:
             if path.relative_to(self.root).as_posix() not in wanted:
                 path.unlink()
+
+
+def _figure_text_diff(block: Block, meta: dict, figure) -> str:
+    """A diff of the figure's recorded and fresh text, or "" when they match (numbers within rtol).
+    Records made before the text was recorded have no "text": nothing to compare."""
+    if not isinstance(meta.get("text"), list):
+        return ""
+    expected, actual = "\n".join(meta["text"]), "\n".join(figure.text)
+    if text_matches(expected, actual, block.options.rtol, block.options.atol):
+        return ""
+    return text_diff(expected, actual)
+
+
+def shown_rms(rms: float | None) -> str:
+    return "a different shape" if rms is None else f"RMS {rms:.2f}"
 
 
 def record_shape_error(data) -> str | None:
