@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from execdocs import drift_report
+from execdocs.messages import terminal_text
 from execdocs.workspace import workspace
 
 log = logging.getLogger("mkdocs.plugins.execdocs")
@@ -19,7 +20,7 @@ def on_post_build(config, **kwargs):
     if ws.session is None:
         return
     for problem in ws.session.problems:
-        log.error("%s\n%s", problem.title, problem.detail)
+        log.error("%s", terminal_text(problem))
     folder = os.environ.get("EXECDOCS_DRIFT_REPORT") or Path(config.config_file_path).parent / "drift-report"
     report = drift_report.publish(ws.session.problems, Path(folder), Path(config.docs_dir), Path(config.site_dir))
     if report is not None:

@@ -36,7 +36,9 @@ print(2)
 
 def terminal(problem) -> str:
     """What the strict build logs for one problem (hooks/report.py)."""
-    return f"{problem.title}\n{problem.detail}"
+    from execdocs.messages import terminal_text
+
+    return terminal_text(problem)
 
 
 def test_expected_output_after_a_cont_block_is_shown_once():
@@ -82,9 +84,10 @@ def test_marker_and_claim_messages_say_things_once(tmp_path):
     marker_text = terminal(by_page["a.md"])
     assert marker_text.count("unknown exec option") == 1 and marker_text.count("a.md:3") == 1
     claim_text = terminal(by_page["c.md"])
-    assert claim_text.count("one beats two") == 1, claim_text
+    assert claim_text.count("claim does not hold: one beats two") == 1, claim_text
+    assert claim_text.count("from cnnlab.claims import claim") == 1, claim_text
     html = drift_report.render_report(drift_report.items_from_problems([by_page["c.md"]]))
-    assert html.count("claim(1 &gt; 2") == 1, "the block's source is shown twice in the report"
+    assert html.count("from cnnlab.claims import claim") == 1, "the block's source is shown twice in the report"
 
 
 def test_first_build_counts_cache_reuse_consistently(tmp_path):

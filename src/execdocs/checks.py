@@ -14,6 +14,7 @@ from typing import Mapping
 from . import quiz as quizzes
 from .compare import ignore_whitespace, text_diff, text_matches
 from .errors import BlockFailure, Drift, ExecDocsError
+from .messages import without_final_exception
 from .model import Block, BlockKey, BlockResult, Page, Problem
 from .record import PageRecord
 
@@ -32,9 +33,9 @@ def block_errors(block: Block, result: BlockResult) -> list[ExecDocsError]:
     if result.failure:
         return [BlockFailure(block.page, block.line, block.code, result.failure)]
     if result.exception is not None and not block.expects_exception:
-        return [BlockFailure(block.page, block.line, block.code,
-                             f"unexpected {result.exception.type}: {result.exception.message}",
-                             result.exception.traceback)]
+        exc = result.exception
+        return [BlockFailure(block.page, block.line, block.code, f"unexpected {exc.type}: {exc.message}",
+                             without_final_exception(exc.traceback, exc.type, exc.message))]
     if result.exception is None and block.expects_exception:
         return [BlockFailure(block.page, block.line, block.code,
                              "marked <!--pytest.mark.xfail--> (meant to raise) but raised nothing")]

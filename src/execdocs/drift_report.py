@@ -213,9 +213,15 @@ def item_html(item: ReportItem, number: int) -> str:
     if item.figure is not None:
         parts.append(figure_panel(item.figure))
     if not item.diff and item.figure is None:
-        parts.append(f'<pre class="detail">{html.escape(item.detail)}</pre>')
+        parts.append(f'<pre class="detail">{html.escape(_without_code(item.detail, item.code))}</pre>')
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _without_code(detail: str, code: str) -> str:
+    """The detail without the block's source, which the report already shows above it."""
+    listing = "\n".join("    | " + line for line in code.rstrip().split("\n"))
+    return detail.replace(listing + "\n", "", 1).replace(listing, "", 1) if code.strip() else detail
 
 
 def render_report(items: list[ReportItem], generated: str | None = None) -> str:

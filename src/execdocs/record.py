@@ -84,8 +84,11 @@ class PageRecord:
             key = device if block.options.per_device else "this block"
             return [Drift(block.page, block.line, f"no recorded output for {key}",
                           "run `make accept` to record it, then review the diff in git")]
-        return (self._compare_text(block, entry, result) + self._compare_figures(block, entry, result)
-                + self._compare_artifacts(block, entry, result))
+        drifts = (self._compare_text(block, entry, result) + self._compare_figures(block, entry, result)
+                  + self._compare_artifacts(block, entry, result))
+        hint = (f"; if the change is intended, run `make accept PAGES=\"{accept_path(self.page)}\"` "
+                "and review `git status records/` and `git diff records/`")
+        return [Drift(d.page, d.line, d.what + hint, d.diff, d.figure) for d in drifts]
 
     def _compare_artifacts(self, block: Block, entry: dict, result: BlockResult) -> list[Drift]:
         """The set of artifact names is compared; their sizes are informational."""

@@ -34,10 +34,13 @@ def figure_markdown(figure: Figure, url: str) -> str:
     return f'![{_alt(figure.alt)}]({url}){{ .exec-figure loading=lazy width="{figure.width}" }}'
 
 
-def result_markdown(block: Block, result: BlockResult, figure_url: FigureUrl) -> str:
-    """Everything one block showed: stdout, warnings, an intended exception, figures."""
+def result_markdown(block: Block, result: BlockResult, figure_url: FigureUrl, expected_shown: bool = False) -> str:
+    """Everything one block showed: stdout, warnings, an intended exception, figures.
+
+    ``expected_shown``: the block's chain has an expected-output fence, which already shows
+    what the chain printed (pytest-codeblocks compares the whole chain's output with it)."""
     parts = []
-    if result.stdout.strip() and block.expected_output is None:
+    if result.stdout.strip() and block.expected_output is None and not expected_shown:
         if block.options.output == "markdown":
             parts.append(result.stdout.strip("\n"))
         else:
@@ -92,9 +95,10 @@ def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: l
     edits = [render_badge_edit(b) for b in page.badges]
     edits += [e for quiz in page.quizzes for e in render_edits(quiz)]
     hidden = {b.key for quiz in page.quizzes if quiz.check in ("output", "raises") for b in quiz.blocks}
+    expected = {b.key for c in page.chains if c.head.expected_output is not None for b in c.blocks}
     for block in page.blocks:
         result = results.get(block.key)
-        text = result_markdown(block, result, figure_url) if result else ""
+        text = result_markdown(block, result, figure_url, block.key in expected) if result else ""
         if text and block.key in hidden:
             text = collapsed(text, "Run it: the real output (spoiler)")
         if edit := insertion_edit(block, text):

@@ -57,7 +57,7 @@ class Session:
         self.artifacts: dict[str, bytes] = {}  # site path (artifacts/<page>/<name>) -> content
         self.timings: list[dict] = []
         self.recorded: dict[str, str | None] = {}  # page -> date of its record
-        self.stats = {"ran": 0, "cached": 0, "skipped": 0}
+        self.stats = {"ran": 0, "cached": 0, "shared": 0, "skipped": 0}  # shared: same chain ran in this build
 
     @property
     def markdown(self) -> dict[str, str]:
@@ -128,14 +128,16 @@ class Session:
         if unwritten is not None:
             self.problems.append(unwritten)
         for chain, key in todo.items():
-            self._store(chain, by_key[key], cached=first[key] is not chain)
+            self._store(chain, by_key[key], cached=False, shared=first[key] is not chain)
         if total:
             self.log(f"executed {total} chain(s) in {time.perf_counter() - started:.1f} s")
 
-    def _store(self, chain: Chain, results: list[BlockResult], cached: bool, shard: str | None = None) -> None:
+    def _store(self, chain: Chain, results: list[BlockResult], cached: bool, shard: str | None = None,
+               shared: bool = False) -> None:
+        """``shared``: an identical chain ran in this build (not a cache hit, not a run of its own)."""
         for block, result in zip(chain.blocks, results):
             self.results[block.key] = result
-            self.stats["cached" if cached else "ran"] += 1
+            self.stats["shared" if shared else "cached" if cached else "ran"] += 1
             if result.device not in ("?", self.device):
                 self.log(f"warning: expected device {self.device}, worker ran on {result.device}")
             for figure in result.figures:
@@ -144,7 +146,7 @@ class Session:
                 self.artifacts[artifact_path(block.page, artifact.name)] = artifact.data
             ok = result.ok and (result.exception is None) == (not block.expects_exception)
             self.timings.append({"where": block.where, "seconds": result.duration,
-                                 "cached": cached, "status": "ok" if ok else "error", "shard": shard})
+                                 "cached": cached or shared, "status": "ok" if ok else "error", "shard": shard})
 
     # -- check and record --------------------------------------------------------------
     def check(self) -> None:
@@ -202,7 +204,8 @@ class Session:
 
     def summary(self) -> str:
         s = self.stats
-        return (f"{s['ran']} block(s) executed, {s['cached']} from cache, {s['skipped']} skipped, "
+        shared = f"{s['shared']} identical to a block run in this build, " if s["shared"] else ""
+        return (f"{s['ran']} block(s) executed, {s['cached']} from cache, {shared}{s['skipped']} skipped, "
                 f"{len(self.problems)} problem(s)")
 
     def timing_markdown(self) -> str:
