@@ -16,6 +16,7 @@ env: $(STAMP)
 TORCH_INDEX ?=
 CUDA_ONLY := ^(nvidia-|cuda-|triton==)
 $(STAMP): requirements.lock pyproject.toml
+	@if [ -L $(VENV) ]; then echo "$(VENV) is a symbolic link (to $$(readlink $(VENV))): set-up never installs into another checkout's environment; remove the link (rm $(VENV)) and run make again to create this checkout's own"; exit 1; fi
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) torch==2.14.1 torchvision==0.29.1
 	$(if $(TORCH_INDEX),grep -vE '$(CUDA_ONLY)',cat) requirements.lock > $(VENV)/requirements.txt
@@ -29,6 +30,7 @@ NPM_STAMP := node_modules/.installed
 npm: $(NPM_STAMP)
 
 $(NPM_STAMP): package.json package-lock.json
+	@if [ -L node_modules ]; then echo "node_modules is a symbolic link (to $$(readlink node_modules)): npm ci would empty another checkout's folder; remove the link (rm node_modules) and run make again"; exit 1; fi
 	npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
 
@@ -53,7 +55,7 @@ PAGES ?=
 ACCEPT_PAGES = $(patsubst snippets/%,../snippets/%,$(patsubst docs/%,%,$(PAGES)))
 accept: $(STAMP) $(NPM_STAMP)
 	EXECDOCS_ACCEPT=1 EXECDOCS_ACCEPT_PAGES="$(ACCEPT_PAGES)" $(MKDOCS) build --strict
-	@echo "Recorded. Review with: git diff --stat records/ && git diff records/"
+	@echo "Recorded. Review with: git status records/ (new record files are untracked: git add them) && git diff records/"
 
 unit: $(STAMP)
 	PYTHONPATH=src $(PY) -m pytest -q -m "not browser"

@@ -22,7 +22,8 @@ def on_post_build(config, **kwargs):
     for problem in ws.session.problems:
         log.error("%s", terminal_text(problem))
     folder = os.environ.get("EXECDOCS_DRIFT_REPORT") or Path(config.config_file_path).parent / "drift-report"
-    report = drift_report.publish(ws.session.problems, Path(folder), Path(config.docs_dir), Path(config.site_dir))
+    report = drift_report.publish(ws.session.problems, Path(folder), Path(config.docs_dir), Path(config.site_dir),
+                                  config.site_url or None)
     if report is not None:
         log.warning("drift report: %s", report)
     log.info("execdocs: %s; execution times in %s/execution-times.html", ws.session.summary(), config.site_dir)

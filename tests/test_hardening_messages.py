@@ -174,13 +174,15 @@ def test_make_refuses_a_venv_that_links_outside_the_checkout(tmp_path):
     clone.mkdir()
     for name in ("Makefile", "requirements.lock", "pyproject.toml", "package.json", "package-lock.json"):
         shutil.copy(ROOT / name, clone / name)
-    other = tmp_path / "other-venv"
-    other.mkdir()
+    other = tmp_path / "other-venv"  # another checkout's environment, its python a stand-in that logs calls
+    (other / "bin").mkdir(parents=True)
+    (other / "bin" / "python").write_text(f"#!/bin/sh\necho \"$@\" >> {other}/CALLED\n")
+    (other / "bin" / "python").chmod(0o755)
     (clone / ".venv").symlink_to(other)
     proc = subprocess.run(["make", "env"], cwd=clone, capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert ".venv is a symbolic link" in proc.stdout + proc.stderr
-    assert list(other.iterdir()) == [], "make wrote into another checkout's environment"
+    assert sorted(p.name for p in other.rglob("*")) == ["bin", "python"], "make wrote into another checkout's environment"
     other_modules = tmp_path / "other-modules"
     other_modules.mkdir()
     (other_modules / "keep").write_text("x")

@@ -16,6 +16,7 @@ import difflib
 import html
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -23,6 +24,7 @@ from typing import Callable, Iterable
 from .compare import NUMBER, numbers_close
 
 DEFAULT_RTOL, DEFAULT_ATOL = 1e-4, 1e-6  # the engine's defaults (model.Options)
+SOURCES = "sources"  # the report's copies of the failing pages' sources
 RTOL_IN_MESSAGE = re.compile(r"rtol=([-+0-9.eE]+)")
 
 
@@ -82,6 +84,21 @@ def site_links(page: str, report_dir: Path, docs_dir: Path, site_dir: Path) -> t
     source = (docs_dir / page).resolve()
     return (Path(os.path.relpath(built, report_dir)).as_posix(),
             Path(os.path.relpath(source, report_dir)).as_posix())
+
+
+def artifact_links(page: str, report_dir: Path, docs_dir: Path, site_url: str | None) -> tuple[str, str]:
+    """Links that resolve wherever the report folder is opened (a CI artifact unzipped anywhere):
+    the page's source is copied into the report (``sources/docs/<page>``, ``sources/snippets/<x>``)
+    and the built page is linked by its absolute URL when the site has a ``site_url`` (else not)."""
+    relative = page.removeprefix("../") if page.startswith("../") else f"docs/{page}"
+    source, copy = (Path(docs_dir) / page).resolve(), Path(report_dir) / SOURCES / relative
+    source_href = ""
+    if source.is_file():
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, copy)
+        source_href = f"{SOURCES}/{relative}"
+    built = page.removeprefix("../").rsplit(".", 1)[0] + ".html"
+    return (f"{site_url.rstrip('/')}/{built}" if site_url else ""), source_href
 
 
 # --------------------------------------------------------------------------- text diff
@@ -252,10 +269,14 @@ def figure_markdown(fig) -> str:
     return f"Figure {fig.index + 1}: recorded, fresh, difference ({rms}, tolerance {fig.tolerance:g})\n\n{images}"
 
 
-def publish(problems: Iterable, folder: Path, docs_dir: Path, site_dir: Path) -> Path | None:
-    """After a build: the report of its problems, or no report (a stale one removed)."""
+def publish(problems: Iterable, folder: Path, docs_dir: Path, site_dir: Path,
+            site_url: str | None = None) -> Path | None:
+    """After a build: the report of its problems, or no report (a stale one removed).
+
+    ``site_dir`` is unused: links into it would not resolve inside a downloaded artifact."""
     folder = Path(folder)
     problems = list(problems)
+    shutil.rmtree(folder / SOURCES, ignore_errors=True)
     if not problems:
         (folder / "index.html").unlink(missing_ok=True)
         if folder.is_dir() and not any(folder.iterdir()):
@@ -263,7 +284,7 @@ def publish(problems: Iterable, folder: Path, docs_dir: Path, site_dir: Path) ->
         return None
 
     def links(page: str) -> tuple[str, str]:
-        return site_links(page, folder.resolve(), Path(docs_dir), Path(site_dir))
+        return artifact_links(page, folder, Path(docs_dir), site_url)
 
     items = items_from_problems(problems, lambda page: links(page)[0], lambda page: links(page)[1])
     return write_report(items, folder)
