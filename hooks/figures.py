@@ -5,7 +5,7 @@ outputs changed (project code or a snippet edited) are marked modified here too.
 """
 from mkdocs.structure.files import File
 
-from execdocs.sources import unreadable
+from execdocs.parse.sources import unreadable
 from execdocs.workspace import workspace
 
 

@@ -45,7 +45,7 @@ def test_artifact_size_is_what_is_read_not_what_stat_says(tmp_path):
 
 
 def test_artifact_cap_counts_bytes_read(tmp_path, monkeypatch):
-    from execdocs import capture
+    from execdocs.run import capture
 
     folder = tmp_path / "art"
     folder.mkdir()
@@ -99,7 +99,7 @@ def test_block_killing_the_zygote_does_not_fail_an_innocent_chain(tmp_path):
 def test_skipif_condition_runs_under_the_block_time_limit(tmp_path):
     marker = "<!--pytest.mark.skipif(\"__import__('time').sleep(8)\", reason='slow')-->\n<!--exec: timeout=1-->"
     settings = write_site(tmp_path, {"a.md": "# A\n\n" + py("print(1)", marker)})
-    from execdocs.parse import parse
+    from execdocs.parse.page import parse
 
     started = time.monotonic()
     parse((settings.docs_dir / "a.md").read_text(), "a.md")

@@ -8,7 +8,7 @@ text diff beside the recorded and fresh images.
 """
 from __future__ import annotations
 
-from execdocs import drift_report
+from execdocs.render import drift_report
 
 from enginekit import build, py, write_site
 

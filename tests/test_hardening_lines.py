@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from execdocs.model import BlockResult
-from execdocs.parse import parse
-from execdocs.render import render_page
+from execdocs.parse.page import parse
+from execdocs.render.page import render_page
 
 ODD_BREAKS = ["\u2028", "\u2029", "\x85", "\x0c", "\x0b", "\x1c", "\x1d", "\x1e"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from execdocs.errors import MarkerError
-from execdocs.parse import parse
+from execdocs.parse.page import parse
 
 BAD = ["timeout=nan", "timeout=inf", "timeout=-inf", "timeout=-5", "timeout=0", "timeout=abc",
        "rtol=-1", "rtol=inf", "rtol=nan", "atol=-1e-3", "atol=inf", "atol=nan",

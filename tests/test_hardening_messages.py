@@ -11,10 +11,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from execdocs import drift_report
+from execdocs.render import drift_report
 from execdocs.model import BlockResult
-from execdocs.parse import parse
-from execdocs.render import render_page
+from execdocs.parse.page import parse
+from execdocs.render.page import render_page
 
 from enginekit import ROOT, build, py, write_site
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import notebooks
-from .execute import Zygote
 from .model import Page
+from .parse.sources import read_source, unreadable
+from .render import notebooks
+from .run.execute import Zygote
 from .session import Session, Settings
-from .sources import read_source, unreadable
 
 GENERATED_DIRS = ("notebooks",)  # written by the build; never parsed as sources
 

@@ -14,17 +14,18 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .cache import ProjectSources, ResultCache, chain_key, guess_device_kind, package_versions
-from . import skipif, tree_guard
-from .checks import check_page
-from .durations import save_durations
-from .execute import Zygote, run_chains
+from .store.cache import ProjectSources, ResultCache, chain_key, guess_device_kind, package_versions
+from .check.checks import check_page
+from .check.stale import orphan_problem, orphan_records, remove_orphan, stale_entries
+from .store.durations import save_durations
+from .run import tree_guard
+from .run.execute import Zygote, run_chains
 from .model import Block, BlockKey, BlockResult, Chain, Page, Problem
-from .parse import parse
-from .record import PageRecord, record_name
-from .render import provenance_markdown, render_page, timing_table
-from .stale import orphan_problem, orphan_records, remove_orphan, stale_entries
-from .writes import write_problem
+from .parse import skipif
+from .parse.page import parse
+from .store.record import PageRecord, record_name
+from .store.writes import write_problem
+from .render.page import provenance_markdown, render_page, timing_table
 
 
 @dataclasses.dataclass

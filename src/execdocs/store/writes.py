@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import Problem
+from ..model import Problem
 
 ADVICE = {"cache not written": "free some space or point EXECDOCS_CACHE at another folder; "
                                "the results are used in this build but will run again next time",

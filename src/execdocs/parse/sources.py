@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import ExecDocsError
+from ..errors import ExecDocsError
 
 
 class UnreadablePage(ExecDocsError):

@@ -12,7 +12,7 @@ import dataclasses
 from typing import Callable
 
 from .markers import skipif_condition
-from .model import Block, BlockResult, Chain, Page, Problem
+from ..model import Block, BlockResult, Chain, Page, Problem
 
 PROBE = ("import os, sys, platform\n"
          "print(bool(eval({source!r}, {{'os': os, 'sys': sys, 'platform': platform}})))\n")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import itertools
 from typing import Mapping
 
-from . import quiz as quizzes
+from ..parse import quiz as quizzes
 from .compare import ignore_whitespace, text_diff, text_matches
-from .errors import BlockFailure, Drift, ExecDocsError
-from .messages import without_final_exception
-from .model import Block, BlockKey, BlockResult, Page, Problem
-from .record import PageRecord
+from ..errors import BlockFailure, Drift, ExecDocsError
+from ..messages import without_final_exception
+from ..model import Block, BlockKey, BlockResult, Page, Problem
+from ..store.record import PageRecord
 
 Results = Mapping[BlockKey, BlockResult]
 

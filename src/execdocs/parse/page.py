@@ -14,10 +14,10 @@ import dataclasses
 import re
 from typing import Iterator
 
-from . import lines as line_model
+from .. import lines as line_model
 from . import markers
-from .errors import MarkerError, QuizError
-from .model import Block, Chain, Options, Page
+from ..errors import MarkerError, QuizError
+from ..model import Block, Chain, Options, Page
 
 EXECUTABLE = "python"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .durations import DURATIONS
-from .model import Page, Problem
-from .record import PageRecord, accept_path, record_name
+from ..store.durations import DURATIONS
+from ..model import Page, Problem
+from ..store.record import PageRecord, accept_path, record_name
 
 
 def stale_entries(page: Page, record: PageRecord) -> Problem | None:

@@ -17,9 +17,9 @@ import shutil
 import time
 import traceback
 
-from .lines import split_keepends
+from ..lines import split_keepends
 from .capture import ArtifactDir, captured_streams, scrape_figures
-from .model import Block, BlockResult, Chain, ExceptionInfo
+from ..model import Block, BlockResult, Chain, ExceptionInfo
 
 SEED = 0
 

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .lines import output_lines
+from ..lines import output_lines
 
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|nan|inf")
 BASELINE_WIDTH = 320  # baselines are stored small: enough to see a changed plot

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .model import Chain, Problem
+from ..model import Chain, Problem
 
 Listing = dict[str, tuple[int, int]]  # path -> (size, mtime_ns)
 
