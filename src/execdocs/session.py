@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 from .store.cache import ProjectSources, ResultCache, chain_key, guess_device_kind, package_versions
-from .check.checks import check_page
+from .check import claims
+from .check.checks import check_page, problem
 from .check.stale import orphan_problem, orphan_records, remove_orphan, stale_entries
 from .store.durations import save_durations
 from .run import tree_guard
@@ -161,6 +162,9 @@ class Session:
             problems = check_page(page, self.results, None if accepting else record, self.device)
             if not accepting and not problems and (stale := stale_entries(page, record)):
                 problems.append(stale)
+            if not accepting and record.path.exists():
+                problems += [problem(d, b.code) for b in page.blocks
+                             for d in claims.sentence_drifts(page, b, record, self.device)]
             self.problems.extend(problems)
             if accepting and problems:  # a failed block or a broken claim is never recorded
                 self.log(f"not recorded: {page.name} ({len(problems)} problem(s))")
@@ -190,7 +194,8 @@ class Session:
         fresh = {b.index: self.results[b.key] for b in page.blocks if b.key in self.results}
         record.remove_leftovers()
         try:
-            if record.update(list(page.blocks), fresh, self.device) or not record.path.exists():
+            changed = record.update(list(page.blocks), fresh, self.device)
+            if claims.tie(record, page, fresh, self.device) or changed or not record.path.exists():
                 record.save(self.versions)
                 self.log(f"recorded {record.path}")
         except OSError as err:
