@@ -104,7 +104,9 @@ def test_strict_build_writes_the_drift_report_and_prints_its_path(project):
     report = project / "drift-report" / "index.html"
     assert f"drift report: {report}" in proc.stderr
     html = report.read_text()
-    assert 'href="../site/a.html">a.md:3</a>' in html
+    # links resolve inside the report folder (a downloaded CI artifact): the source is copied in
+    assert ' a.md:3 <a class="src" href="sources/docs/a.md">source</a>' in html
+    assert (report.parent / "sources" / "docs" / "a.md").read_text() == (project / "docs" / "a.md").read_text()
     assert "print(&#x27;a&#x27;, 0.625)" in html
     assert '<mark class="num">0.5</mark>' in html and '<mark class="num">0.625</mark>' in html
     images = re.findall(r'<img src="data:image/png;base64,', html)
