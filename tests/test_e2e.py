@@ -68,8 +68,13 @@ def test_clean_page_not_reported(failing_build):
 
 
 def test_clean_page_alone_builds(tmp_path, failing_build, e2e_cache):
-    # same cache as the failing build: the clean block's result is reused, nothing runs again
-    proc = mkdocs(E2E / "mkdocs.yml", tmp_path / "site", e2e_cache, E2E_DOCS_DIR="clean")
+    # same cache as the failing build: the clean block's result is reused, nothing runs again;
+    # a records folder of this docs_dir's own (the others' records would be records of deleted pages)
+    records = tmp_path / "records"
+    records.mkdir()
+    shutil.copy(E2E / "records" / "clean.json", records / "clean.json")
+    proc = mkdocs(E2E / "mkdocs.yml", tmp_path / "site", e2e_cache, E2E_DOCS_DIR="clean",
+                  EXECDOCS_RECORDS=str(records))
     assert proc.returncode == 0, proc.stderr
     assert "0 block(s) executed, 1 from cache" in proc.stderr
     html = (tmp_path / "site" / "clean.html").read_text()

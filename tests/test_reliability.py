@@ -284,12 +284,12 @@ SMALL = {"one.md": "# One\n\n" + py("print('one', 6 * 7)") + "\n" + py("print('t
 def test_corrupted_cache_entry_is_rerun(tmp_path):
     settings = write_site(tmp_path, SMALL)
     first = build(settings, accept=True)
-    assert first.stats == {"ran": 2, "cached": 0, "skipped": 0}
+    assert first.stats == {"ran": 2, "cached": 0, "shared": 0, "skipped": 0}
     entries = list((settings.cache_dir / "results").rglob("*.pickle"))
     assert len(entries) == 2
     entries[0].write_bytes(b"garbage, not a pickle")
     second = build(settings, accept=True)
-    assert second.stats == {"ran": 1, "cached": 1, "skipped": 0}
+    assert second.stats == {"ran": 1, "cached": 1, "shared": 0, "skipped": 0}
     assert second.problems == []
     assert {r.stdout for r in second.results.values()} == {"one 42\n", "two\n"}
     with open(entries[0], "rb") as handle:
