@@ -118,7 +118,7 @@ class Session:
                               zygote=self.zygote)
         by_key = {todo[chain]: results for chain, results in outcomes.items()}
         after = tree_guard.listing(guarded)
-        if written := tree_guard.changed(before, after):
+        if written := tree_guard.changed(before, after, new_only=self.settings.docs_dir):
             self.problems += tree_guard.write_problems(written, self.settings.project_root, windows, after)
         unwritten = None
         for key, results in by_key.items():

@@ -3,7 +3,8 @@
 Why: a block runs with the author's permissions, and a file it drops into ``docs/`` used to be
 published unprocessed (or a record changed behind the drift gate's back).  The engine takes a
 listing (path, size, mtime) of both folders before the chains run and after; any difference is
-a problem naming the files and the chains that ran while they changed.
+a problem naming the files and the chains that ran while they changed.  In ``docs/`` only new
+files count: an author may well save a page while a build runs.
 """
 from __future__ import annotations
 
@@ -29,9 +30,12 @@ def listing(folders: list[Path]) -> Listing:
     return found
 
 
-def changed(before: Listing, after: Listing) -> list[str]:
-    """Paths added, removed or modified between two listings."""
-    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+def changed(before: Listing, after: Listing, new_only: Path | None = None) -> list[str]:
+    """Paths added, removed or modified between two listings; under ``new_only`` (docs/) only
+    added ones: an author editing a page while a build runs (``make serve``) is not a block."""
+    prefix = str(new_only) + os.sep if new_only is not None else None
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)
+                  and not (prefix and p.startswith(prefix) and p in before))
 
 
 def write_problems(paths: list[str], root: Path, windows: dict[Chain, tuple[float, float]],
