@@ -104,3 +104,12 @@ def test_accept_validates_every_record_before_rewriting_any(tmp_path):
     assert session.problems == []  # the malformed record is rewritten, never a crash
     assert (settings.records_dir / "a.json").read_bytes() != before
     assert json.loads((settings.records_dir / "b.json").read_text())["blocks"][0]["outputs"]
+
+
+def test_shard_planning_reads_a_non_utf8_page_without_crashing(tmp_path):
+    from execdocs.scale.shard_run import collect
+
+    settings = write_site(tmp_path, GOOD)
+    (settings.docs_dir / "latin1.md").write_bytes(b"# Caf\xe9\n")
+    session = collect(settings, lambda _m: None)
+    assert [str(e) for e in session.pages["latin1.md"].errors][0].startswith("latin1.md:1: the file is not UTF-8")

@@ -21,7 +21,7 @@ def page_files(docs_dir: Path) -> list[Path]:
                   if p.relative_to(docs_dir).parts[0] not in GENERATED_DIRS)
 
 
-def _add(session: Session, name: str, path: Path, snippet: bool = False) -> None:
+def add_source(session: Session, name: str, path: Path, snippet: bool = False) -> None:
     """Parse one source into the session; one that is not UTF-8 becomes a page holding only that error."""
     text, error = read_source(path, name)
     if error is not None:
@@ -38,10 +38,10 @@ def prepare(settings: Settings, log=print, zygote: Zygote | None = None) -> Sess
     """
     session = Session(settings, log, zygote)
     for path in page_files(settings.docs_dir):
-        _add(session, path.relative_to(settings.docs_dir).as_posix(), path)
+        add_source(session, path.relative_to(settings.docs_dir).as_posix(), path)
     snippets = sorted((settings.project_root / "snippets").glob("*.py"))
     for path in snippets:
-        _add(session, notebooks.snippet_page(path), path, snippet=True)
+        add_source(session, notebooks.snippet_page(path), path, snippet=True)
     session.run()
     for path in snippets:
         page = session.pages[notebooks.snippet_page(path)]

@@ -17,7 +17,7 @@ from typing import Callable
 import yaml
 
 from ..render import notebooks
-from ..build import page_files
+from ..build import add_source, page_files
 from ..store.cache import chain_key
 from ..check.checks import block_errors
 from ..store.durations import chain_seconds, load_durations
@@ -33,9 +33,9 @@ def collect(settings: Settings, log: Callable[[str], None]) -> Session:
     """Every page and snippet parsed into a session, nothing executed."""
     session = Session(settings, log)
     for path in page_files(settings.docs_dir):
-        session.add_page(path.relative_to(settings.docs_dir).as_posix(), path.read_text())
+        add_source(session, path.relative_to(settings.docs_dir).as_posix(), path)
     for path in sorted((settings.project_root / "snippets").glob("*.py")):
-        session.add_page(notebooks.snippet_page(path), path.read_text(), notebooks.snippet_blocks(path))
+        add_source(session, notebooks.snippet_page(path), path, snippet=True)
     return session
 
 
