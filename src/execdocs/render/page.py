@@ -8,10 +8,10 @@ the rest).  Nothing here runs code or touches the disk.
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
-from .drift_report import figure_markdown as figure_markdown_of_drift
 from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
+from .drift_report import figure_markdown as figure_markdown_of_drift
 from .quiz_html import render_badge_edit, render_edits
 
 FigureUrl = Callable[[Figure], str]
