@@ -107,9 +107,10 @@ def test_accept_validates_every_record_before_rewriting_any(tmp_path):
 
 
 def test_shard_planning_reads_a_non_utf8_page_without_crashing(tmp_path):
-    from execdocs.scale.shard_run import collect
+    from execdocs.build import Build  # what a shard plans from (scale/shard_run.py)
 
     settings = write_site(tmp_path, GOOD)
     (settings.docs_dir / "latin1.md").write_bytes(b"# Caf\xe9\n")
-    session = collect(settings, lambda _m: None)
+    session = Build(settings, lambda _m: None)
+    session.plan()
     assert [str(e) for e in session.pages["latin1.md"].errors][0].startswith("latin1.md:1: the file is not UTF-8")

@@ -37,7 +37,7 @@ def test_changed_title_number_fails_the_figure_gate(tmp_path):
     assert "text" in problem.detail and "figure 1" in problem.detail
     assert "-test accuracy 91.2%" in problem.diff and "+test accuracy 81.2%" in problem.diff
     assert problem.figure is not None  # the images beside the text diff
-    html = drift_report.render_report(drift_report.items_from_problems(session.problems))
+    html = drift_report.render_report(session.problems)
     assert ">91.2<" in html and ">81.2<" in html and "data:image/png" in html  # numbers marked
 
 

@@ -86,7 +86,7 @@ def test_marker_and_claim_messages_say_things_once(tmp_path):
     claim_text = terminal(by_page["c.md"])
     assert claim_text.count("claim does not hold: one beats two") == 1, claim_text
     assert claim_text.count("from cnnlab.claims import claim") == 1, claim_text
-    html = drift_report.render_report(drift_report.items_from_problems([by_page["c.md"]]))
+    html = drift_report.render_report([by_page["c.md"]])
     assert html.count("from cnnlab.claims import claim") == 1, "the block's source is shown twice in the report"
 
 
@@ -131,7 +131,7 @@ def test_figure_drift_shows_no_text_table(tmp_path):
     (settings.docs_dir / "f.md").write_text("# F\n\n" + py(plot.format(c="blue")))
     session = build(settings)
     assert [p.where for p in session.problems] == ["f.md:3"]
-    html = drift_report.render_report(drift_report.items_from_problems(session.problems))
+    html = drift_report.render_report(session.problems)
     assert 'class="diff"' not in html and "numbers beyond rtol" not in html
     assert "data:image/png" in html
 

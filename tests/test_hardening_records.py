@@ -82,13 +82,17 @@ def test_crashed_rebuild_releases_the_build_lock(tmp_path, monkeypatch):
     config.write_text("site_name: t\n")
     ws = ws_module.Workspace(str(config))
 
-    def crash(*_args, **_kwargs):
-        raise RuntimeError("a crash inside the build")
+    class Crashing:
+        def __init__(self, *_args, **_kwargs):
+            pass
 
-    monkeypatch.setattr(ws_module, "prepare", crash)
+        def run(self):
+            raise RuntimeError("a crash inside the build")
+
+    monkeypatch.setattr(ws_module, "Build", Crashing)
     monkeypatch.setenv("EXECDOCS_CACHE", str(settings.cache_dir))
     with pytest.raises(RuntimeError):
-        ws.build(str(settings.docs_dir), lambda _m: None)
+        ws.run(str(settings.docs_dir), str(tmp_path / "site"), lambda _m: None)
     with open(settings.cache_dir / "build.lock", "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -14,7 +14,7 @@ import re
 
 from ..errors import Drift
 from ..model import Block, BlockResult, Page
-from ..parse.page import fence_mask
+from ..parse.fences import fence_mask
 from ..store.record import PageRecord, accept_path
 
 CLAIM_MARK = "✓ "

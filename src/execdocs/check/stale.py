@@ -10,7 +10,8 @@ import shutil
 from pathlib import Path
 
 from ..store.durations import DURATIONS
-from ..model import Page, Problem
+from ..model import Page
+from ..problem import Problem
 from ..store.record import PageRecord, accept_path, record_name
 
 

@@ -16,6 +16,7 @@ import os
 import platform
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import MarkerError
@@ -51,7 +52,7 @@ def _output(value: str) -> str:
     return value
 
 
-OPTION_TYPES = {"rtol": _number(False), "atol": _number(False), "image_tol": _number(False),
+OPTION_TYPES: dict[str, Callable[[str], object]] = {"rtol": _number(False), "atol": _number(False), "image_tol": _number(False),
                 "timeout": _number(True), "per_device": _boolean, "output": _output}
 
 

@@ -15,7 +15,7 @@ import stat
 import sys
 import threading
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 from ..model import Artifact, Figure
 from .figure_text import recording_text

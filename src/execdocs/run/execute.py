@@ -18,13 +18,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Client
-from typing import Callable, Iterable
 
 from ..model import BlockResult, Chain
 from . import procs
-from .runner import thread_count
+from .runner import SEED
 
 ZYGOTE_PREFIX = "execdocs-zygote-"
 RUN_PREFIX = "execdocs-run-"
@@ -52,10 +52,11 @@ class Zygote:
     def address(self) -> str:
         """The zygote's socket, starting it (or a fresh one after it died) when needed."""
         with self._lock:
-            if self.process is None or self.process.poll() is not None:
+            directory = self.directory
+            if directory is None or self.process is None or self.process.poll() is not None:
                 self._discard()
-                self._start()
-            return os.path.join(self.directory, "socket")
+                directory = self._start()
+            return os.path.join(directory, "socket")
 
     def died_since(self, generation: int, wait: float = 0.5) -> bool:
         """Whether the zygote of that generation is gone.  Waits briefly: a chain killed by its
@@ -70,37 +71,41 @@ class Zygote:
         except subprocess.TimeoutExpired:
             return False
 
-    def _start(self) -> None:
+    def _start(self) -> str:
+        """Start the zygote in a fresh directory (returned) and wait for it to say ready."""
         self.generation += 1
-        self.directory = tempfile.mkdtemp(prefix=ZYGOTE_PREFIX)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.directory = directory = tempfile.mkdtemp(prefix=ZYGOTE_PREFIX)
+        # PYTHONHASHSEED is read once, when an interpreter starts: set in the zygote's own
+        # environment, it fixes str hashes (set iteration order) for every chain forked from it.
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p), PYTHONHASHSEED=str(SEED))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "execdocs.run.zygote", os.path.join(self.directory, "socket")],
+            [sys.executable, "-m", "execdocs.run.zygote", os.path.join(directory, "socket")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True)
-        lines = iter(self.process.stdout.readline, b"")
-        if not any(line.strip() == b"ready" for line in lines):
+        stdout = self.process.stdout
+        if stdout is None or not any(line.strip() == b"ready" for line in iter(stdout.readline, b"")):
             code = self.process.wait()
             self._discard()
             raise RuntimeError(f"the execution zygote failed to start (exit code {code})")
-        self.process.stdout.close()
+        stdout.close()
+        return directory
 
     def warm_up(self) -> None:
         """Start the zygote in the background now (``mkdocs serve``: the first edit finds it warm)."""
         def start() -> None:
             try:
-                self.address
+                _ = self.address  # starts the zygote
             except RuntimeError:
                 pass  # reported when a chain needs it
         threading.Thread(target=start, daemon=True).start()
 
-    def start_chain(self, chain: Chain, docs_dir: str):
+    def start_chain(self, chain: Chain, docs_dir: str, threads: int = 1):
         """Fork a child for ``chain``: (connection, pid, run dir).  A zygote found dead
         (killed, crashed) is replaced once before giving up."""
         for attempt in (1, 2):
             try:
                 conn = Client(self.address, family="AF_UNIX")
                 run_dir = tempfile.mkdtemp(prefix=RUN_PREFIX, dir=self.directory)
-                conn.send((chain, docs_dir, list(sys.path), thread_count(), run_dir))
+                conn.send((chain, docs_dir, list(sys.path), threads, run_dir))
                 pid = conn.recv()[1]
                 self._live[pid] = os.pidfd_open(pid)
                 conn.send("go")
@@ -172,9 +177,7 @@ def shared_zygote() -> Zygote:
 
 
 def default_jobs() -> int:
-    """One chain per core; ``EXECDOCS_JOBS`` overrides (``1`` to serialise GPU work)."""
-    if os.environ.get("EXECDOCS_JOBS"):
-        return max(1, int(os.environ["EXECDOCS_JOBS"]))
+    """One chain per core (``Settings.jobs`` overrides: ``1`` serialises GPU work)."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
@@ -188,26 +191,26 @@ KILLED_ZYGOTE = ("the worker process died together with the execution zygote (th
                  "that run them")
 
 
-def run_one(chain: Chain, docs_dir: str, zygote: Zygote | None = None) -> list[BlockResult]:
+def run_one(chain: Chain, docs_dir: str, zygote: Zygote | None = None, threads: int = 1) -> list[BlockResult]:
     """Run a chain to completion, a timeout or a crash; one result per block run.
 
     When the zygote died while the chain ran (a block of *some* chain killed it, and every
     running chain died with it), the chain runs again, one such retry at a time: an innocent
     chain then succeeds, and the one that kills the zygote is named by its second death."""
     zygote = zygote or shared_zygote()
-    results, zygote_died = _run_once(chain, docs_dir, zygote)
+    results, zygote_died = _run_once(chain, docs_dir, zygote, threads)
     if zygote_died:
         with zygote.retry_lock:
-            results, zygote_died = _run_once(chain, docs_dir, zygote)
+            results, zygote_died = _run_once(chain, docs_dir, zygote, threads)
         if zygote_died:
             results[-1] = _failed(KILLED_ZYGOTE)
     return results
 
 
-def _run_once(chain: Chain, docs_dir: str, zygote: Zygote) -> tuple[list[BlockResult], bool]:
+def _run_once(chain: Chain, docs_dir: str, zygote: Zygote, threads: int) -> tuple[list[BlockResult], bool]:
     """(results, whether the zygote died while the chain's worker died)."""
     try:
-        conn, pid, run_dir = zygote.start_chain(chain, docs_dir)
+        conn, pid, run_dir = zygote.start_chain(chain, docs_dir, threads)
     except (OSError, EOFError, RuntimeError, subprocess.TimeoutExpired) as err:
         return [_failed(f"could not start a worker process: {err}")], False
     generation = zygote.generation
@@ -243,7 +246,7 @@ def _collect(chain: Chain, conn, pid: int) -> tuple[list[BlockResult], bool]:
 
 def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
                on_done: Callable[[Chain, list[BlockResult]], None] | None = None,
-               zygote: Zygote | None = None) -> dict[Chain, list[BlockResult]]:
+               zygote: Zygote | None = None, threads: int = 1) -> dict[Chain, list[BlockResult]]:
     """Run every chain, ``jobs`` at a time, in the order given (longest first is the caller's choice)."""
     chains = list(chains)
     zygote = zygote or shared_zygote()
@@ -252,7 +255,7 @@ def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
         return results
 
     def work(chain: Chain) -> None:
-        results[chain] = run_one(chain, docs_dir, zygote)
+        results[chain] = run_one(chain, docs_dir, zygote, threads)
         if on_done is not None:
             on_done(chain, results[chain])
 

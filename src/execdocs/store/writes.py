@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Problem
+from ..problem import Problem
 
-ADVICE = {"cache not written": "free some space or point EXECDOCS_CACHE at another folder; "
+ADVICE = {"cache not written": "free some space or move the cache folder (settings: cache_dir); "
                                "the results are used in this build but will run again next time",
           "record not written": "free some space (or make the folder writable) and run the same "
                                 "`make accept` again; the record was left as it was"}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..model import Chain, Problem
+from ..model import Chain
+from ..problem import Problem
 
 Listing = dict[str, tuple[int, int]]  # path -> (size, mtime_ns)
 

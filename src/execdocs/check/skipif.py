@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable
 
-from .markers import skipif_condition
-from ..model import Block, BlockResult, Chain, Page, Problem
+from ..parse.markers import skipif_condition
+from ..model import Block, BlockResult, Chain, Page
+from ..problem import Problem
 
 PROBE = ("import os, sys, platform\n"
          "print(bool(eval({source!r}, {{'os': os, 'sys': sys, 'platform': platform}})))\n")
