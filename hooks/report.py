@@ -21,8 +21,7 @@ def on_post_build(config, **kwargs):
     ws.finish()
     if ws.build is None or ws.settings is None:
         return
-    problems = ws.build.problems + unexecuted(ws.build.pages.values(), Path(config.site_dir),
-                                  config.site_url or None)
+    problems = ws.build.problems + unexecuted(ws.build.pages.values(), Path(config.site_dir))
     for problem in problems:
         log.error("%s", terminal_text(problem))
     report = drift_report.publish(problems, ws.settings.report_dir, Path(config.docs_dir), Path(config.site_dir),
