@@ -13,17 +13,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .check import claims
+from .check import claims, skipif, tree_guard
 from .check.checks import check_page
 from .check.stale import orphan_problem, orphan_records, remove_orphan, stale_entries
 from .model import Block, BlockKey, BlockResult, Chain, Figure, Page
-from .check import skipif
 from .parse.page import parse
 from .parse.sources import read_source, unreadable
 from .problem import Problem
 from .render import notebooks
 from .render.page import provenance_markdown, render_page, timing_table
-from .check import tree_guard
 from .run.execute import Zygote, run_chains
 from .scale.shard import Work, estimate, priority
 from .settings import Settings

@@ -37,8 +37,9 @@ def sentences(markdown: str) -> list[str]:
     """The page's prose sentences (outside fences and HTML comments), whitespace collapsed."""
     lines = markdown.split("\n")
     mask = fence_mask(lines)
-    paragraphs, current = [], []
-    for line, in_fence in zip(lines, mask):
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line, in_fence in zip(lines, mask, strict=True):
         text = line.strip()
         if in_fence or not text or text.startswith("<!--"):
             paragraphs.append(" ".join(current))

@@ -9,10 +9,10 @@ is then not run.
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from collections.abc import Callable
 
-from ..parse.markers import skipif_condition
 from ..model import Block, BlockResult, Chain, Page
+from ..parse.markers import skipif_condition
 from ..problem import Problem
 
 PROBE = ("import os, sys, platform\n"

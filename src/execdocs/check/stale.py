@@ -9,9 +9,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..store.durations import DURATIONS
 from ..model import Page
 from ..problem import Problem
+from ..store.durations import DURATIONS
 from ..store.record import PageRecord, accept_path, record_name
 
 

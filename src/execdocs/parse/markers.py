@@ -52,7 +52,8 @@ def _output(value: str) -> str:
     return value
 
 
-OPTION_TYPES: dict[str, Callable[[str], object]] = {"rtol": _number(False), "atol": _number(False), "image_tol": _number(False),
+OPTION_TYPES: dict[str, Callable[[str], object]] = {
+                "rtol": _number(False), "atol": _number(False), "image_tol": _number(False),
                 "timeout": _number(True), "per_device": _boolean, "output": _output}
 
 
@@ -76,10 +77,11 @@ def read_mark(text: str, page: str, line: int) -> Mark:
     call = node if isinstance(node, ast.Call) else None
     name = _mark_name(call.func if call else node)
     if name not in MARKS:
-        raise MarkerError(page, line, f"unknown marker <!--{text.strip()}-->{suggest(str(name), MARKS)}; {VALID_MARKERS}")
+        raise MarkerError(page, line, f"unknown marker <!--{text.strip()}-->{suggest(str(name), MARKS)}; "
+                                      f"{VALID_MARKERS}")
     if name == "skipif" and call is None:
         raise MarkerError(page, line, "skipif needs a condition: <!--pytest.mark.skipif(condition, reason='...')-->")
-    condition = _skipif_condition(call, page, line) if name == "skipif" else None
+    condition = _skipif_condition(call, page, line) if name == "skipif" and call is not None else None
     return Mark(name, text.strip(), name == "skip", condition)
 
 

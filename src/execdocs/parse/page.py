@@ -159,4 +159,5 @@ SUSPECT_FENCE = re.compile(r"^\s*```+\s*(py|python3|pycon|python\s+\S.*|\{\s*\.?
 
 def uncollected_python_fences(markdown: str) -> list[int]:
     """Line numbers of python-looking fences that pytest-codeblocks would silently skip."""
-    return [n for n, line in enumerate(line_model.split(line_model.normalize(markdown)), 1) if SUSPECT_FENCE.match(line)]
+    lines = line_model.split(line_model.normalize(markdown))
+    return [n for n, line in enumerate(lines, 1) if SUSPECT_FENCE.match(line)]

@@ -9,7 +9,7 @@ outside the view, not invisible artists), in drawing order, each artist once.
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 
 @contextlib.contextmanager
@@ -26,9 +26,9 @@ def recording_text() -> Iterator[list[str]]:
         return original(self, renderer, *args, **kwargs)
 
     found: list[str] = []
-    Text.draw = draw
+    Text.draw = draw  # type: ignore[method-assign]
     try:
         yield found
     finally:
-        Text.draw = original
+        Text.draw = original  # type: ignore[method-assign]
         found.extend(seen.values())

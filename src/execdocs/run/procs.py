@@ -26,7 +26,7 @@ def become_subreaper() -> None:
 
 def _parents() -> dict[int, int]:
     """pid -> parent pid of every live (not zombie) process we can see."""
-    parents = {}
+    parents: dict[int, int] = {}
     try:
         entries = os.listdir("/proc")
     except OSError:

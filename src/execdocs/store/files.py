@@ -9,7 +9,6 @@ import os
 import tempfile
 from pathlib import Path
 
-
 TMP_PREFIX = ".tmp-"  # in .gitignore; left only by a killed writer, removed by remove_leftovers
 
 
