@@ -35,8 +35,8 @@ from realsite import project_settings
 
 from execdocs.build import prepare
 from execdocs.parse.page import parse_page
+from execdocs.settings import Settings
 from execdocs.store.record import record_name
-from execdocs.session import Settings
 
 ARTIFACTS = ROOT / "test-artifacts"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.egg-info", "notebooks", ".pytest_cache")
@@ -213,7 +213,7 @@ CLEAN_BUILD = """
 import json, sys
 from pathlib import Path
 from execdocs.build import prepare
-from execdocs.session import Settings
+from execdocs.settings import Settings
 root = Path(sys.argv[1])
 s = prepare(Settings(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
                      cache_dir=Path(sys.argv[2]), accept=False, jobs=2), log=lambda m: None)
