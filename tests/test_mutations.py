@@ -175,7 +175,8 @@ def verdict(mutation: Mutation, copy: str, line: int, wheres: set[str], problems
     on_copy = [p for p in problems if p.page == copy]
     named = [p for p in on_copy if p.where in wheres]
     shown = sorted(wheres)[0]
-    first = named[0].title if named else (on_copy[0].title if on_copy else "no problem")
+    titles = sorted({p.title.split(" at ")[0] for p in (named or on_copy)})  # "output drifted", "block failed", ...
+    first = ", ".join(titles) if titles else "no problem"
     text = (f"{'caught' if named else 'MISSED':6}  {mutation.kind:<55} {mutation.path}:{line} (block {shown}): "
             f"{mutation.old.strip()!r} -> {mutation.new.strip()!r}  [{first}; {len(on_copy)} problem(s)]")
     return bool(named), text
