@@ -2,15 +2,18 @@
 it must read what `make test` prints (summary, slowest tests, whether it built) and judge the goal."""
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+# benchmarks/ is the project's own script folder, not a package: put it on the path as bench.py
+# does when it runs, and load the two modules from there.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import benchlib  # noqa: E402
-import measure_tests  # noqa: E402
+measure_tests = importlib.import_module("measure_tests")
+benchlib = sys.modules["benchlib"]
 
 OUTPUT = """PYTHONPATH=src MPLBACKEND=Agg .venv/bin/python -m pytest -q --durations=15 -m "not slow" tests
 ........................................................................ [100%]
