@@ -299,7 +299,9 @@ def test_rendered_page_is_valid_markdown_html():
     assert html.count('<div class="quiz"') == 4 and html.count('class="quiz-feedback"') == 4
     assert '<details class="tip">' in html and '<details class="success">' in html
     assert "<strong>local</strong>" in html  # option Markdown rendered
-    assert 'data-option="A"' in html and "<h4>Output shape after convolution</h4>" in html
+    # the question's heading drops its section (the whole quiz) from Material's search index
+    assert 'data-option="A"' in html and "<h4 data-search-exclude>Output shape after convolution</h4>" in html
+    assert html.count("<h4 data-search-exclude>") == 4
     runs = html.split('data-quiz-id="p-runs"')[1]
     assert runs.count('<div class="highlight">') == 2 and "<li>" in runs  # option code stays visible
 

@@ -77,6 +77,7 @@ class Quiz:
     attrs: tuple[tuple[str, str], ...] = ()  # all attributes of the opening tag, in order
     options_end: int = 0  # first line after the options (and their nested blocks)
     options_end_text: str = ""  # that line's original text, re-emitted after the widget
+    heading: tuple[int, str] | None = None  # (line, original text) of the question's heading
 
     @property
     def key(self) -> Option:
@@ -127,7 +128,9 @@ def _parse_quiz(lines: list[str], mask: list[bool], start: int, end: int, page: 
     quiz_id = a.get("data-quiz-id", "").strip()
     if not quiz_id:
         raise QuizError(page, line, 'quiz has no data-quiz-id="..." attribute')
-    title = next((h["title"] for h in map(HEADING_RE.match, lines[start + 1 : end]) if h), quiz_id)
+    heading = next(((i + 1, lines[i]) for i in range(start + 1, end)
+                    if not mask[i] and HEADING_RE.match(lines[i])), None)
+    title = HEADING_RE.match(heading[1])["title"] if heading else quiz_id
     found = [b for b in page_blocks if start < b.line - 1 < end]
     options = _options(lines, mask, start + 1, end, base, found)
     first = options[0].line - 1 if options else end
@@ -139,7 +142,7 @@ def _parse_quiz(lines: list[str], mask: list[bool], start: int, end: int, page: 
     quiz = Quiz(page, line, end + 1, quiz_id, title, check, options, blocks, base,
                 _int_attr(a, "data-attempts", 2, page, line), a.get("data-group") or None,
                 _int_attr(a, "data-timer", None, page, line), a.get("data-category", ""),
-                a.get("data-difficulty", ""), attrs, after + 1, lines[after])
+                a.get("data-difficulty", ""), attrs, after + 1, lines[after], heading)
     _validate(quiz)
     return quiz
 

@@ -178,9 +178,24 @@ def _runs_edits(quiz: Quiz) -> list[Edit]:
     return edits
 
 
+def _search_exclude_edit(quiz: Quiz) -> list[Edit]:
+    """Mark the question's heading ``data-search-exclude`` (attr_list) for Material's search.
+
+    Why the heading and not the quiz <div>: Material's search parser tracks excluded elements
+    by tag name, so the first nested ``</div>`` inside an excluded <div> would end the
+    exclusion; an excluded heading drops its whole section instead, which ends where the
+    quiz's <div> closes. The question, hint, solution and held-back outputs all stay out of
+    the search index, so search never shows an answer.
+    """
+    if quiz.heading is None:
+        return []
+    line, text = quiz.heading
+    return [Edit(line, 1, f"{text.rstrip()} {{ data-search-exclude }}")]
+
+
 def render_edits(quiz: Quiz) -> list[Edit]:
     """Edits (against the original Markdown) that turn one quiz region into its widget."""
-    edits = [Edit(quiz.line, 1, f"{_open_tag(quiz)}\n{_header(quiz)}")]
+    edits = [Edit(quiz.line, 1, f"{_open_tag(quiz)}\n{_header(quiz)}")] + _search_exclude_edit(quiz)
     return edits + (_runs_edits(quiz) if quiz.check == "runs" else _choice_edits(quiz))
 
 
