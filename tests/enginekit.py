@@ -1,7 +1,7 @@
 """Helpers for the engine tests: tiny sites in tmp dirs, built through the real engine.
 
 One zygote (the warm fork server) is started per pytest process by the first build that has
-something to run and is shared by every test after it (``execdocs.execute`` keeps it global).
+something to run and is shared by every test after it (``execdocs.run.execute`` keeps it global).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
 from execdocs.build import prepare  # noqa: E402
-from execdocs.session import Settings  # noqa: E402
+from execdocs.settings import Settings  # noqa: E402
 
 
 def write_site(root: Path, pages: dict[str, str]) -> Settings:

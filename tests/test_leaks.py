@@ -70,7 +70,7 @@ BUILD = """
 import sys
 from pathlib import Path
 from enginekit import build, write_site
-from execdocs.session import Settings
+from execdocs.settings import Settings
 root = Path(sys.argv[1])
 settings = Settings(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
                     cache_dir=root / ".cache" / "execdocs", jobs=2)
@@ -98,7 +98,7 @@ def test_sigkilled_zygote_is_replaced_and_cleaned_up(tmp_path):
     write_site(tmp_path / "site", {"a.md": "# A\n\n" + py("print('fine')")})
     extra = textwrap.dedent("""
         import os, signal, time
-        from execdocs.execute import shared_zygote
+        from execdocs.run.execute import shared_zygote
         zygote = shared_zygote()
         first = zygote.directory
         os.killpg(zygote.process.pid, signal.SIGKILL)

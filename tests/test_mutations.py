@@ -30,8 +30,8 @@ import pytest
 from enginekit import ROOT, SRC
 
 from execdocs.build import prepare
-from execdocs.parse import parse_page
-from execdocs.session import Settings
+from execdocs.parse.page import parse_page
+from execdocs.settings import Settings
 
 ARTIFACTS = ROOT / "test-artifacts"
 WARM_CACHE = ROOT / ".cache" / "execdocs" / "results"
@@ -131,7 +131,7 @@ def apply(mutation: Mutation, root: Path) -> tuple[str, int]:
 
 def expected_wheres(mutation: Mutation, root: Path, line: int) -> set[str]:
     """page:line of the block holding the mutated line (and of its expected-output fence)."""
-    from execdocs import notebooks
+    from execdocs.render import notebooks
 
     path = root / mutation.path
     blocks = (notebooks.snippet_blocks(path) if mutation.path.startswith("snippets/")
@@ -201,7 +201,7 @@ CLEAN_BUILD = """
 import json, sys
 from pathlib import Path
 from execdocs.build import prepare
-from execdocs.session import Settings
+from execdocs.settings import Settings
 root = Path(sys.argv[1])
 s = prepare(Settings(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
                      cache_dir=Path(sys.argv[2]), accept=False, jobs=2), log=lambda m: None)

@@ -22,7 +22,7 @@ import markdown as md
 import pytest
 
 from enginekit import ROOT, build, py, write_site
-from execdocs.lock import BuildLock
+from execdocs.store.lock import BuildLock
 
 AFTER = py('print("after: still running")')
 
@@ -338,7 +338,7 @@ def test_two_builds_at_once_on_the_same_tree(tmp_path):
 LOCK_HOLDER = """
 import sys, time
 sys.path.insert(0, {src!r})
-from execdocs.lock import BuildLock
+from execdocs.store.lock import BuildLock
 held = BuildLock({cache!r})
 held.acquire(print)
 print("held", flush=True)
@@ -369,7 +369,7 @@ import sys
 sys.path.insert(0, {src!r})
 from pathlib import Path
 from execdocs.build import prepare
-from execdocs.session import Settings
+from execdocs.settings import Settings
 root = Path({root!r})
 prepare(Settings(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
                  cache_dir=root / ".cache" / "execdocs", accept=True, jobs=2), lambda m: print(m, flush=True))

@@ -1,4 +1,4 @@
-"""The text side of quizzes: scanning Markdown lines, and HTML widgets as line edits.
+"""The HTML side of quizzes: widgets and badges as line edits against the page.
 
 The quiz region stays ``markdown`` (md_in_html) so the question text, code blocks, Hint and
 Solution admonitions render as ordinary Markdown; only the opening tag, the option lines and
@@ -11,59 +11,16 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from .model import Edit
-from .parse import fence_mask
+from ..model import BadgeMarker, Edit, Option, Quiz
 
-if TYPE_CHECKING:  # quiz.py imports this module, so only import its types for annotations
-    from .quiz import Option, Quiz
-
-BADGE_RE = re.compile(r'^\s*<!--\s*quiz-badge:\s*(?P<group>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*-->\s*$')
 FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
 CODE_RE = re.compile(r"(`+)(.+?)\1")
+HEADING_RE = re.compile(r"^ {0,3}#{1,6}\s+\S")  # a Markdown heading line (the question's title)
 STRONG_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 EM_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
 # Attributes the widget derives itself; the author's copies are dropped to avoid duplicates.
 DERIVED = {"markdown", "data-key"}
-
-
-@dataclass(frozen=True)
-class BadgeMarker:
-    """A ``<!--quiz-badge: group "Title"-->`` line: where the group's badge appears."""
-
-    page: str
-    line: int
-    group: str
-    title: str | None = None
-
-
-def find_close(lines: list[str], mask: list[bool], start: int) -> int:
-    """Index of the ``</div>`` closing the div at ``start`` (nested divs counted), or -1."""
-    depth = 0
-    for i in range(start, len(lines)):
-        if not mask[i]:
-            depth += len(re.findall(r"<div\b", lines[i])) - len(re.findall(r"</div\s*>", lines[i]))
-            if depth <= 0:
-                return i
-    return -1
-
-
-def item_end(lines: list[str], index: int, end: int, base: str) -> int:
-    """First line after a list item's nested content (a non-blank line at base indentation)."""
-    for i in range(index + 1, end):
-        if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= len(base):
-            return i
-    return end
-
-
-def find_badges(markdown: str, page: str) -> list[BadgeMarker]:
-    """Every ``<!--quiz-badge: group "Title"-->`` marker line outside code fences."""
-    lines = markdown.split("\n")
-    mask = fence_mask(lines)
-    return [BadgeMarker(page, i + 1, m["group"], m["title"])
-            for i, m in enumerate(map(BADGE_RE.match, lines)) if m and not mask[i]]
 
 
 def fnv1a32(text: str) -> int:
@@ -146,7 +103,8 @@ def _controls(quiz: Quiz) -> str:
 
 
 def _button(quiz: Quiz, option: Option) -> str:
-    return (f'{quiz.indent}<button type="button" class="quiz-option" data-option="{option.letter}" aria-pressed="false">'
+    return (f'{quiz.indent}<button type="button" class="quiz-option" data-option="{option.letter}" '
+            'aria-pressed="false">'
             f'<span class="quiz-letter">{option.letter}</span> '
             f'<span class="quiz-text">{inline_markdown(option.text)}</span></button>')
 
@@ -178,24 +136,26 @@ def _runs_edits(quiz: Quiz) -> list[Edit]:
     return edits
 
 
-def _search_exclude_edit(quiz: Quiz) -> list[Edit]:
+def search_exclude_edits(quiz: Quiz, lines: list[str]) -> list[Edit]:
     """Mark the question's heading ``data-search-exclude`` (attr_list) for Material's search.
 
     Why the heading and not the quiz <div>: Material's search parser tracks excluded elements
     by tag name, so the first nested ``</div>`` inside an excluded <div> would end the
     exclusion; an excluded heading drops its whole section instead, which ends where the
     quiz's <div> closes. The question, hint, solution and held-back outputs all stay out of
-    the search index, so search never shows an answer.
+    the search index, so search never shows an answer. ``lines`` is the page's Markdown; the
+    heading is looked for before the question's first code block and first option.
     """
-    if quiz.heading is None:
-        return []
-    line, text = quiz.heading
-    return [Edit(line, 1, f"{text.rstrip()} {{ data-search-exclude }}")]
+    stops = [o.line for o in quiz.options[:1]] + [b.line for b in quiz.blocks[:1]] + [quiz.end_line]
+    for index in range(quiz.line, min(stops) - 1):  # 0-based: the lines after the <div> line
+        if HEADING_RE.match(lines[index]):
+            return [Edit(index + 1, 1, f"{lines[index].rstrip()} {{ data-search-exclude }}")]
+    return []
 
 
 def render_edits(quiz: Quiz) -> list[Edit]:
     """Edits (against the original Markdown) that turn one quiz region into its widget."""
-    edits = [Edit(quiz.line, 1, f"{_open_tag(quiz)}\n{_header(quiz)}")] + _search_exclude_edit(quiz)
+    edits = [Edit(quiz.line, 1, f"{_open_tag(quiz)}\n{_header(quiz)}")]
     return edits + (_runs_edits(quiz) if quiz.check == "runs" else _choice_edits(quiz))
 
 

@@ -14,9 +14,9 @@ import re
 import sys
 import threading
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
-from .model import Artifact, Figure
+from ..model import Artifact, Figure
 
 MAX_OUTPUT_BYTES = 50_000  # per stream per block; the page and the record stay small
 FIGURE_DPI = 100

@@ -8,11 +8,11 @@ the rest).  Nothing here runs code or touches the disk.
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
+from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
 from .drift_report import figure_markdown as figure_markdown_of_drift
-from .model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
-from .quiz_html import render_badge_edit, render_edits
+from .quiz_html import render_badge_edit, render_edits, search_exclude_edits
 
 FigureUrl = Callable[[Figure], str]
 
@@ -90,6 +90,8 @@ def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: l
     """The page's Markdown with outputs, quiz widgets, badges, problems and provenance."""
     edits = [render_badge_edit(b) for b in page.badges]
     edits += [e for quiz in page.quizzes for e in render_edits(quiz)]
+    lines = page.markdown.split("\n")
+    edits += [e for quiz in page.quizzes for e in search_exclude_edits(quiz, lines)]
     hidden = {b.key for quiz in page.quizzes if quiz.check in ("output", "raises") for b in quiz.blocks}
     for block in page.blocks:
         result = results.get(block.key)
