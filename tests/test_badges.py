@@ -5,7 +5,7 @@ build turns a ``<!--quiz-badge: group "Title"-->`` marker into the hidden badge 
 shows once every quiz of the group is solved. A promise without its marker renders nothing
 (issue 16 found three such pages). Here each promise must name a badge on the same page (by
 its group or its title), the group must have quizzes, and a count in the promise ("all
-three") must match them. ``tests/browser/test_badges.py`` solves the quizzes and watches the
+three") must match them. ``tests/browser/test_badge_flows.py`` solves the quizzes and watches the
 badge appear.
 """
 from __future__ import annotations
