@@ -133,6 +133,13 @@ def test_ordinary_prose_is_indexed(site, index):
         assert prose in index.get(name, ""), f"{name}: prose missing from the search index: {prose[:100]!r}"
 
 
+def test_about_sources_is_not_indexed(index):
+    """About the sources names the source's answer keys ("the answer is C"): its front matter
+    (``search: exclude: true``, Material's page-level switch) keeps the whole page out."""
+    assert index, "the search index is empty"
+    assert "about-sources.html" not in index, "about-sources.html is in search/search_index.json"
+
+
 # --------------------------------------------------------------------------- the measure itself
 
 QUIZ_PAGE = """<article><p>Ordinary prose that anyone may search for freely.</p>
