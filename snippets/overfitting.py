@@ -2,7 +2,7 @@
 
 What you will learn:
 - How to spot overfitting from train vs validation curves
-- Why a small training set lets a model memorise instead of generalise
+- Why a small training set lets a model fit details that do not carry over to new images
 - How to pick the epoch with the best validation loss
 """
 
@@ -38,8 +38,8 @@ fig = viz.plot_history(history, "SmallCNN on 200 training images: train vs valid
 
 
 # %% [markdown]
-# The gap between the curves is what the model memorised about its 200 images
-# that does not carry over to new ones.
+# The gap between the curves measures how much better the model does on its 200 training
+# images than on new ones: what it fitted there does not all carry over.
 
 # %%
 def best_epoch(rows):

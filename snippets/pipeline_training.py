@@ -3,6 +3,7 @@
 What you will learn:
 - How to read every stage's shape from the real model with forward hooks
 - Why padding=1 keeps 32×32 and max pooling halves it (8192 features before the classifier)
+- How far each layer sees: receptive fields by formula and by gradient
 - How to record and plot a training trace with real loss and accuracy
 - Why the running training accuracy can trail the validation accuracy early on
 """
@@ -38,6 +39,16 @@ flow = [{"layer": "input", "type": "images", "input_shape": (), "output_shape": 
          "params": 0}] + trace.data_flow(model, images)
 print(trace.markdown_table(flow, ["layer", "type", "input_shape", "output_shape", "params"],
                            ["layer", "type", "input", "output", "parameters"]))
+
+# %% [markdown]
+# ## Receptive fields
+# How many input pixels one unit of each layer depends on: by the formula, and measured as the
+# pixels where the gradient of the layer's centre unit is not zero (union over 32 random images).
+
+# %%
+for row in trace.receptive_fields(model, image_size=32):
+    height, width = trace.extent(trace.measured_field(model, row["layer"], image_size=32))
+    print(f"{row['layer']:<6} formula {row['field']}x{row['field']}, measured {height}x{width}")
 
 # %% [markdown]
 # ## Training trace

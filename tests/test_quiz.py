@@ -15,7 +15,8 @@ from execdocs.model import BlockResult, Edit, ExceptionInfo, Quiz, apply_edits
 from execdocs.parse import quiz as quiz_parser
 from execdocs.parse.page import parse_page
 from execdocs.parse.quiz import find_badges
-from execdocs.render.quiz_html import badge_html, fnv1a32, inline_markdown, key_hash, render_badge_edit, render_edits
+from execdocs.render.quiz_html import (badge_html, fnv1a32, inline_markdown, key_hash, render_badge_edit, render_edits,
+                                       search_exclude_edits)
 
 
 def find_quizzes(markdown: str, page: str) -> list[Quiz]:
@@ -25,7 +26,9 @@ def find_quizzes(markdown: str, page: str) -> list[Quiz]:
 
 def page_edits(markdown: str, page: str) -> list[Edit]:
     """All quiz and badge edits for a page (what the build applies after verifying)."""
-    edits = [e for quiz in find_quizzes(markdown, page) for e in render_edits(quiz)]
+    quizzes = find_quizzes(markdown, page)
+    edits = [e for quiz in quizzes for e in render_edits(quiz)]
+    edits += [e for quiz in quizzes for e in search_exclude_edits(quiz, markdown.split("\n"))]
     return edits + [render_badge_edit(b) for b in find_badges(markdown, page)]
 
 JS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "quiz.js"
@@ -313,7 +316,9 @@ def test_rendered_page_is_valid_markdown_html():
     assert html.count('<div class="quiz"') == 4 and html.count('class="quiz-feedback"') == 4
     assert '<details class="tip">' in html and '<details class="success">' in html
     assert "<strong>local</strong>" in html  # option Markdown rendered
-    assert 'data-option="A"' in html and "<h4>Output shape after convolution</h4>" in html
+    # the question's heading drops its section (the whole quiz) from Material's search index
+    assert 'data-option="A"' in html and "<h4 data-search-exclude>Output shape after convolution</h4>" in html
+    assert html.count("<h4 data-search-exclude>") == 4
     runs = html.split('data-quiz-id="p-runs"')[1]
     assert runs.count('<div class="highlight">') == 2 and "<li>" in runs  # option code stays visible
 
@@ -349,3 +354,16 @@ def test_quiz_error_is_an_engine_error_with_page_and_line():
     with pytest.raises(ExecDocsError) as info:
         find_quizzes(quiz_page("- [x] a\n- [x] b", 'data-quiz-id="q"'), "dir/q.md")
     assert isinstance(info.value, QuizError) and info.value.page == "dir/q.md" and info.value.line == 3
+
+
+def test_search_exclusion_marks_the_heading_only():
+    """The heading gets data-search-exclude; a quiz without one gets no edit, never a code comment."""
+    page = ('<div class="quiz" data-quiz-id="q" data-check="output" markdown>\n\n'
+            '```python\n# not a heading\nprint(1)\n```\n\n- [x] `1`\n- [ ] `2`\n\n</div>\n')
+    lines = page.split("\n")
+    (quiz,) = find_quizzes(page, "p.md")
+    assert search_exclude_edits(quiz, lines) == []
+    titled = page.replace("markdown>\n\n", "markdown>\n\n#### One or two?\n\n", 1)
+    (quiz,) = find_quizzes(titled, "p.md")
+    (edit,) = search_exclude_edits(quiz, titled.split("\n"))
+    assert edit.text == "#### One or two? { data-search-exclude }" and edit.line == 3

@@ -14,7 +14,7 @@ from ..lines import split
 from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, apply_edits
 from ..problem import Problem
 from .drift_report import figure_markdown as figure_markdown_of_drift
-from .quiz_html import render_badge_edit, render_edits
+from .quiz_html import render_badge_edit, render_edits, search_exclude_edits
 
 FigureUrl = Callable[[Figure], str]
 # Ends every page with python blocks; the guard (site_guard) looks for it in the built HTML.
@@ -97,6 +97,8 @@ def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: l
     """The page's Markdown with outputs, quiz widgets, badges, problems and provenance."""
     edits = [render_badge_edit(b) for b in page.badges]
     edits += [e for quiz in page.quizzes for e in render_edits(quiz)]
+    lines = page.markdown.split("\n")
+    edits += [e for quiz in page.quizzes for e in search_exclude_edits(quiz, lines)]
     hidden = {b.key for quiz in page.quizzes if quiz.check in ("output", "raises") for b in quiz.blocks}
     expected = {b.key for c in page.chains if c.head.expected_output is not None for b in c.blocks}
     for block in page.blocks:

@@ -16,6 +16,7 @@ from ..model import BadgeMarker, Edit, Option, Quiz
 
 FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
 CODE_RE = re.compile(r"(`+)(.+?)\1")
+HEADING_RE = re.compile(r"^ {0,3}#{1,6}\s+\S")  # a Markdown heading line (the question's title)
 STRONG_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 EM_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
 # Attributes the widget derives itself; the author's copies are dropped to avoid duplicates.
@@ -133,6 +134,23 @@ def _runs_edits(quiz: Quiz) -> list[Edit]:
     closing = [f"{quiz.indent}</div>", _controls(quiz), "", quiz.options_end_text]
     edits.append(Edit(quiz.options_end, 1, "\n".join(closing)))
     return edits
+
+
+def search_exclude_edits(quiz: Quiz, lines: list[str]) -> list[Edit]:
+    """Mark the question's heading ``data-search-exclude`` (attr_list) for Material's search.
+
+    Why the heading and not the quiz <div>: Material's search parser tracks excluded elements
+    by tag name, so the first nested ``</div>`` inside an excluded <div> would end the
+    exclusion; an excluded heading drops its whole section instead, which ends where the
+    quiz's <div> closes. The question, hint, solution and held-back outputs all stay out of
+    the search index, so search never shows an answer. ``lines`` is the page's Markdown; the
+    heading is looked for before the question's first code block and first option.
+    """
+    stops = [o.line for o in quiz.options[:1]] + [b.line for b in quiz.blocks[:1]] + [quiz.end_line]
+    for index in range(quiz.line, min(stops) - 1):  # 0-based: the lines after the <div> line
+        if HEADING_RE.match(lines[index]):
+            return [Edit(index + 1, 1, f"{lines[index].rstrip()} {{ data-search-exclude }}")]
+    return []
 
 
 def render_edits(quiz: Quiz) -> list[Edit]:
