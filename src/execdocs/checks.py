@@ -15,6 +15,7 @@ from . import quiz as quizzes
 from .compare import ignore_whitespace, text_diff, text_matches
 from .errors import BlockFailure, Drift, ExecDocsError
 from .model import Block, BlockKey, BlockResult, Page, Problem
+from .output_checks import output_errors
 from .record import PageRecord
 
 Results = Mapping[BlockKey, BlockResult]
@@ -90,6 +91,7 @@ def check_page(page: Page, results: Results, record: PageRecord | None, device: 
                 problems.append(not_run(block))
             continue
         errors = block_errors(block, result) + expected_output_errors(page, block, results)
+        errors = errors or output_errors(block, result)
         if not errors and record is not None and not missing:
             errors = record.compare(block, result, device)
         problems.extend(problem(err, block.code) for err in errors)

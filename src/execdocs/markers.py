@@ -25,7 +25,8 @@ MARKS = ("skip", "skipif", "xfail")
 CONDITION_GLOBALS = {"os": os, "sys": sys, "platform": platform}
 OPTION_TYPES = {"rtol": float, "atol": float, "image_tol": float, "timeout": float,
                 "per_device": lambda v: v.lower() in ("1", "true", "yes"),
-                "output": str}
+                "output": str, "warnings": str}
+CHOICES = {"output": ("text", "markdown"), "warnings": ("fail", "expected")}
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def read_options(text: str, page: str, line: int) -> dict:
             options[key] = OPTION_TYPES[key](value)
         except ValueError:
             raise MarkerError(page, line, f"bad value for exec option {key}: {value!r}") from None
-        if key == "output" and value not in ("text", "markdown"):
-            raise MarkerError(page, line, f"bad value for exec option output: {value!r} (text or markdown)")
+        if key in CHOICES and value not in CHOICES[key]:
+            raise MarkerError(page, line, f"bad value for exec option {key}: {value!r} "
+                                          f"({' or '.join(CHOICES[key])})")
     return options
