@@ -1,11 +1,12 @@
 # The interface: make site | serve | test | accept | bench. Each sets up the environment if missing.
+# Also: make test-all (adds the slow tier), make screenshots (pictures of every page for a person).
 SHELL := /bin/bash
 VENV  ?= .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MKDOCS := NO_MKDOCS_2_WARNING=1 PYTHONPATH=src $(VENV)/bin/mkdocs
 
-.PHONY: site serve test accept bench env npm chromium clean unit codeblocks
+.PHONY: site serve test test-all screenshots accept bench env npm chromium clean unit codeblocks
 
 env: $(STAMP)
 
@@ -39,10 +40,19 @@ chromium:
 	else command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; fi
 
 # SHARD=k/N executes only shard k's chains (of N) into the cache ($$EXECDOCS_CACHE) and renders
-# nothing; copy the shards' cache folders together and a plain `make site` executes 0 blocks.
+# nothing (so it needs no npm packages); copy the shards' cache folders together and a plain
+# `make site` executes 0 blocks.  A strict build that passes leaves $(SITE_STAMP), so `make test`
+# after `make site` builds nothing again; any newer input file makes `make test` build first.
 SHARD ?=
-site: $(STAMP) $(NPM_STAMP)
-	$(if $(SHARD),PYTHONPATH=src $(PY) -m execdocs.shard run $(SHARD),$(MKDOCS) build --strict)
+SITE_STAMP := site/.execdocs-built
+SITE_INPUTS := mkdocs.yml $(shell find docs snippets src hooks records -type f \
+	-not -path 'docs/notebooks/*' -not -path '*/__pycache__/*' -not -path '*.egg-info/*' 2>/dev/null)
+site: $(STAMP) $(if $(SHARD),,$(NPM_STAMP))
+	$(if $(SHARD),PYTHONPATH=src $(PY) -m execdocs.shard run $(SHARD),$(MKDOCS) build --strict && touch $(SITE_STAMP))
+
+$(SITE_STAMP): $(STAMP) $(NPM_STAMP) $(SITE_INPUTS)
+	$(MKDOCS) build --strict
+	touch $@
 
 serve: $(STAMP) $(NPM_STAMP)
 	$(MKDOCS) serve -a 127.0.0.1:8000 --livereload --dirty
@@ -55,17 +65,33 @@ accept: $(STAMP) $(NPM_STAMP)
 	EXECDOCS_ACCEPT=1 EXECDOCS_ACCEPT_PAGES="$(ACCEPT_PAGES)" $(MKDOCS) build --strict
 	@echo "Recorded. Review with: git diff --stat records/ && git diff records/"
 
+# `make test`: one pytest run over the built site.  The strict build above has executed every
+# chain; the tests that need outputs read its cache ($$EXECDOCS_CACHE, as the build does), so no
+# chain of the site runs twice.  pytest-codeblocks runs one representative page (every marker
+# kind); the parity test (tests/test_guard.py) proves it sees the same blocks as the engine on
+# every page.  The slow tier (`-m slow`: cold rebuilds in fresh processes, the snippets as
+# scripts, pytest-codeblocks over all of docs/) runs in `make test-all` and the weekly workflow.
+PYTEST := PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --durations=15
+CODEBLOCKS_PAGE ?= docs/authoring.md
+TEST_REQS := $(STAMP) $(NPM_STAMP) chromium $(SITE_STAMP)
+
+test: $(TEST_REQS)
+	$(PYTEST) -m "not slow and not screenshots" --codeblocks tests $(CODEBLOCKS_PAGE)
+
+test-all: $(TEST_REQS)
+	$(PYTEST) -m "not screenshots" --codeblocks tests docs
+
+# Light, dark and phone screenshots of every page, for a person to look at (test-artifacts/screenshots/).
+screenshots: $(TEST_REQS)
+	$(PYTEST) -m screenshots tests/browser
+
 unit: $(STAMP)
-	PYTHONPATH=src $(PY) -m pytest -q -m "not browser"
+	PYTHONPATH=src $(PY) -m pytest -q -m "not browser and not slow and not screenshots"
 
 codeblocks: $(STAMP)
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
 
-test: $(STAMP) $(NPM_STAMP) chromium site
-	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q tests
-	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
-
-bench: $(STAMP) site
+bench: $(STAMP) $(SITE_STAMP)
 	PYTHONPATH=src $(PY) benchmarks/bench.py --with-tests
 
 clean:

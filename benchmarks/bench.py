@@ -16,7 +16,7 @@ blocks fail is still measured.
  4. prose and small block edits under `mkdocs serve --livereload`: blocks re-run (0 / 1) and
     seconds until the page shows each (goals <= 1.2 s and <= 2 s; medians, under the machine's load)
  5. outside anchor: the same pages under markdown-exec (no cache), cold and warm
- 6. (--with-tests) wall time of the two pytest commands of `make test`
+ 6. (--with-tests) wall time of `make test` after `make site` (goal: 4 minutes)
 
 Results are printed as a table (figure, goal, MET/NOT MET) and written to .bench/results.json.
 
@@ -60,7 +60,7 @@ def preflight() -> None:
 def parse_args() -> argparse.Namespace:
     """The command line; `make bench` passes --with-tests, the rest are for runs by hand."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--with-tests", action="store_true", help="also time the pytest commands of make test")
+    parser.add_argument("--with-tests", action="store_true", help="also time make test")
     parser.add_argument("--skip-anchor", action="store_true", help="skip the markdown-exec comparison")
     parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile of a warm rebuild")
     parser.add_argument("--runs", type=int, default=3, help="runs of each warm/off build (median)")

@@ -13,3 +13,10 @@ def site(tmp_path):
     def make(pages: dict[str, str]) -> Settings:
         return write_site(tmp_path, pages)
     return make
+
+
+@pytest.fixture(scope="session")
+def real_site():
+    """The real site's build session (results, problems, pages), read from the build's cache."""
+    from realsite import real_build
+    return real_build()

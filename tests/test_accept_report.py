@@ -5,15 +5,13 @@ project's hooks, as ``make accept`` / ``make site`` / ``make serve`` do.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from enginekit import ROOT, mkdocs_config, py, write_site
+from enginekit import mkdocs_config, py, write_site
+from inprocess import mkdocs_build
 
 PLOT = """
 import matplotlib.pyplot as plt
@@ -26,18 +24,13 @@ PAGES = {
 CONFIG = mkdocs_config("accept")
 
 
-def mkdocs(root: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
-    full = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT / "src"),
-                EXECDOCS_CACHE=str(root / "cache"), EXECDOCS_DRIFT_REPORT=str(root / "drift-report"))
-    for name in ("EXECDOCS_ACCEPT", "EXECDOCS_ACCEPT_PAGES"):
-        full.pop(name, None)
-    full.update(env)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")]
-    return subprocess.run(cmd + (["--strict"] if strict else []), capture_output=True, text=True, env=full,
-                          timeout=300, cwd=root)
+def mkdocs(root: Path, strict: bool = True, **env: str):
+    """`mkdocs build` of the tmp project, in this process with the shared zygote (inprocess.py)."""
+    return mkdocs_build(root / "mkdocs.yml", root / "site", strict=strict, EXECDOCS_CACHE=str(root / "cache"),
+                        EXECDOCS_DRIFT_REPORT=str(root / "drift-report"), **env)
 
 
-def accept(root: Path, pages: str = "") -> subprocess.CompletedProcess:
+def accept(root: Path, pages: str = ""):
     """What `make accept PAGES=...` runs (the Makefile maps docs/x.md to x.md)."""
     return mkdocs(root, EXECDOCS_ACCEPT="1", EXECDOCS_ACCEPT_PAGES=pages)
 

@@ -1,6 +1,7 @@
 """Every code question on the real pages: moving its key to a wrong option fails the build.
 
-The results come from one build of the real pages (cache hits after `make site`); each
+The results come from the test session's one build of the real pages (``real_site``: cache
+hits after `make site`, read from the cache folder the build used); each
 mutation only moves a ``- [x]`` mark, exactly what an author marking a wrong option as
 correct would do, so line numbers (and therefore the results) stay valid.
 """
@@ -11,21 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from enginekit import ROOT, build
+from enginekit import ROOT
 from execdocs import quiz as quizzes
-from execdocs.session import Settings
 
 DOCS = ROOT / "docs"
 
 
 @pytest.fixture(scope="module")
-def real_results():
-    """(page -> markdown, every block's result by ``Block.key``) for every page of the site."""
-    settings = Settings(docs_dir=DOCS, project_root=ROOT, records_dir=ROOT / "records",
-                        cache_dir=ROOT / ".cache" / "execdocs", jobs=2)
-    session = build(settings)
-    assert not [p for p in session.problems if "quiz" in p.detail], "the real pages' keys must pass"
-    return session.markdown, session.results
+def real_results(real_site):
+    """(page -> markdown, every block's result by ``Block.key``) for every page of the site,
+    from the session's one build of the real site (the build's cache: nothing runs again)."""
+    assert not [p for p in real_site.problems if "quiz" in p.detail], "the real pages' keys must pass"
+    return {name: page.markdown for name, page in real_site.pages.items()}, real_site.results
 
 
 def code_questions() -> list[tuple[str, str, str]]:

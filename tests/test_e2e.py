@@ -1,28 +1,25 @@
-"""End to end: `mkdocs build --strict` with the project's hooks on a tiny site (tests/e2e/)."""
+"""End to end: `mkdocs build --strict` with the project's hooks on a tiny site (tests/e2e/).
+
+The builds run in this interpreter (``inprocess.mkdocs_build``) with the session's shared zygote:
+what is tested is what the hooks report and render, not process lifetime (tests/test_leaks.py
+covers that with real processes).
+"""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from enginekit import ROOT, mkdocs_config
+from inprocess import mkdocs_build
 
 E2E = Path(__file__).resolve().parent / "e2e"
-MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
 def mkdocs(config: Path, site: Path, cache: Path, strict=True, **env):
-    cmd = MKDOCS + ["build", "-f", str(config), "-d", str(site)] + (["--strict"] if strict else [])
-    full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT / "src"),
-                    EXECDOCS_CACHE=str(cache), EXECDOCS_JOBS="2", **env)
-    full_env.pop("EXECDOCS_ACCEPT", None)
-    full_env.update(env)
-    return subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=240)
+    return mkdocs_build(config, site, strict=strict, EXECDOCS_CACHE=str(cache), **env)
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +102,8 @@ def test_accept_edit_drift_accept_flow(tmp_path):
     config.write_text(CONFIG)
     site, cache = tmp_path / "site", tmp_path / "cache"
     records = tmp_path / "records"
-    # warm the cache through the engine in this process (its zygote is shared with the other tests),
-    # so only the build after the edit has to start a fresh worker
+    # warm the cache through the engine (the session's shared zygote), so the accept below
+    # starts from cache hits as `make accept` after `make site` does
     from execdocs.build import prepare
     from execdocs.session import Settings
     prepare(Settings(docs_dir=tmp_path / "docs", project_root=tmp_path, records_dir=tmp_path / "scratch",

@@ -2,17 +2,20 @@
 
 Each mutation is one precise text substitution in one real block (a kernel size, a padding, a
 stride, a channel count, a pooling window, a seed, a removed print, a colormap, the number of
-epochs, a learning rate).  The mutated copy of the project is built in-process with
-``execdocs.build.prepare`` against the committed records, and the build must report a problem
-naming the mutated block's ``page:line``.  The catch rate is printed and written to
-``test-artifacts/mutations.txt``; anything below 100 % fails.
+epochs, a learning rate).  Every mutation gets its own copy of its page (``pipeline--mutation-03.md``
+beside ``pipeline.md``, with a copy of the page's record under the copy's name), and the whole
+project, unmutated pages and every mutated copy together, is built ONCE in-process with
+``execdocs.build.prepare`` against the committed records.  Each copy must get a problem naming
+its mutated block's ``page:line``, and the unmutated pages none (no false alarm).  The catch rate
+is printed and written to ``test-artifacts/mutations.txt``; anything below 100 % fails.
 
-The pages are copied to a tmp tree together with the warm execution cache of ``make site``
-(``.cache/execdocs/results``), so only the mutated chain runs (about a minute in all).  Without
-that cache the first (unmutated) build runs the whole site cold: slow, still correct.
+The cache key holds a chain's code, not its page, so every unmutated chain of a copy is a hit in
+the warm execution cache of ``make site`` (copied from the build's cache folder, ``$EXECDOCS_CACHE``
+honoured) and only the mutated chains run, in parallel, in one build.  Without that cache the
+build runs the whole site cold once: slow, still correct.
 
-The second test rebuilds a few pages, one with a training block, three times in fresh
-processes with empty caches and asserts not one false alarm.
+The slow tier (`make test-all`) also rebuilds a few pages, one with a training block, three times
+in fresh processes with empty caches and asserts not one false alarm.
 """
 from __future__ import annotations
 
@@ -28,13 +31,14 @@ from pathlib import Path
 import pytest
 
 from enginekit import ROOT, SRC
+from realsite import project_settings
 
 from execdocs.build import prepare
 from execdocs.parse import parse_page
+from execdocs.record import record_name
 from execdocs.session import Settings
 
 ARTIFACTS = ROOT / "test-artifacts"
-WARM_CACHE = ROOT / ".cache" / "execdocs" / "results"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.egg-info", "notebooks", ".pytest_cache")
 
 
@@ -48,7 +52,16 @@ class Mutation:
     @property
     def page(self) -> str:
         """The page name the engine uses (snippets are ../snippets/<name>.py)."""
-        return self.path.removeprefix("docs/") if self.path.startswith("docs/") else f"../{self.path}"
+        return page_name(self.path)
+
+    def copy_path(self, number: int) -> str:
+        """Where this mutation's copy of the page goes: beside it, numbered."""
+        stem, dot, suffix = self.path.rpartition(".")
+        return f"{stem}--mutation-{number:02d}{dot}{suffix}"
+
+
+def page_name(path: str) -> str:
+    return path.removeprefix("docs/") if path.startswith("docs/") else f"../{path}"
 
 
 # Fast blocks only (each mutated chain runs for real; everything else comes from the cache).
@@ -115,86 +128,85 @@ def copy_project(dest: Path, pages: list[str] | None = None) -> Settings:
                     cache_dir=dest / ".cache" / "execdocs", accept=False, jobs=2)
 
 
-def apply(mutation: Mutation, root: Path) -> tuple[str, int]:
-    """Apply the substitution (which must match exactly once); return (original text, line)."""
-    path = root / mutation.path
-    text = path.read_text()
+def apply(mutation: Mutation, root: Path, number: int) -> tuple[str, int]:
+    """Write the mutated copy of the page and its record; return (the copy's page name, line).
+
+    The substitution must match exactly once; the line is where old and new first differ."""
+    text = (root / mutation.path).read_text()
     count = text.count(mutation.old)
     assert count == 1, (f"mutation {mutation.kind!r}: {mutation.old!r} occurs {count} times in "
                         f"{mutation.path}, not exactly once; the page changed, update the mutation")
     start = text.index(mutation.old)
     changed = next(i for i, (a, b) in enumerate(zip(mutation.old + "\0", mutation.new + "\1")) if a != b)
-    line = text[: start + changed].count("\n") + 1  # the line where old and new first differ
-    path.write_text(text.replace(mutation.old, mutation.new))
-    return text, line
+    line = text[: start + changed].count("\n") + 1
+    copy = mutation.copy_path(number)
+    (root / copy).write_text(text.replace(mutation.old, mutation.new))
+    records = root / "records"
+    shutil.copy2(records / f"{record_name(mutation.page)}.json", records / f"{record_name(page_name(copy))}.json")
+    return page_name(copy), line
 
 
-def expected_wheres(mutation: Mutation, root: Path, line: int) -> set[str]:
+def expected_wheres(page: str, root: Path, line: int) -> set[str]:
     """page:line of the block holding the mutated line (and of its expected-output fence)."""
     from execdocs import notebooks
 
-    path = root / mutation.path
-    blocks = (notebooks.snippet_blocks(path) if mutation.path.startswith("snippets/")
-              else parse_page(path.read_text(), mutation.page))
+    path = root / ("docs/" + page if not page.startswith("../") else page.removeprefix("../"))
+    blocks = notebooks.snippet_blocks(path) if page.startswith("../") else parse_page(path.read_text(), page)
     hits = [b for b in blocks if b.line <= line <= b.end_line]
-    assert len(hits) == 1, f"mutation {mutation.kind!r} at {mutation.path}:{line} is not inside one block"
+    assert len(hits) == 1, f"{page}:{line} is not inside one block"
     block = hits[0]
     wheres = {block.where}
     if block.expected_line:
-        wheres.add(f"{mutation.page.removeprefix('../')}:{block.expected_line}")
+        wheres.add(f"{page.removeprefix('../')}:{block.expected_line}")
     return wheres
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Settings:
     settings = copy_project(tmp_path_factory.mktemp("mutations") / "project")
-    if WARM_CACHE.is_dir():
-        shutil.copytree(WARM_CACHE, settings.cache_dir / "results")
+    warm = project_settings().cache_dir / "results"  # the build's cache folder, as `make site` left it
+    if warm.is_dir():
+        shutil.copytree(warm, settings.cache_dir / "results", ignore=shutil.ignore_patterns(".tmp-*"))
     return settings
 
 
-def build(settings: Settings, logs: list[str]):
-    return prepare(settings, log=logs.append)
+def verdict(mutation: Mutation, copy: str, line: int, wheres: set[str], problems: list) -> tuple[bool, str]:
+    """(caught?, the report line): caught means a problem names the mutated block of the copy."""
+    on_copy = [p for p in problems if p.page == copy]
+    named = [p for p in on_copy if p.where in wheres]
+    shown = sorted(wheres)[0]
+    first = named[0].title if named else (on_copy[0].title if on_copy else "no problem")
+    text = (f"{'caught' if named else 'MISSED':6}  {mutation.kind:<55} {mutation.path}:{line} (block {shown}): "
+            f"{mutation.old.strip()!r} -> {mutation.new.strip()!r}  [{first}; {len(on_copy)} problem(s)]")
+    return bool(named), text
 
 
-@pytest.mark.slow
 def test_every_mutation_of_a_real_page_is_caught(project):
-    logs: list[str] = []
+    root = project.project_root
     started = time.perf_counter()
-    clean = build(project, logs)
-    # A mutation counts as caught only by a problem the unmutated build does not have.
-    baseline = {(p.where, p.title, p.detail) for p in clean.problems}
+    copies = [apply(mutation, root, number) for number, mutation in enumerate(MUTATIONS, 1)]
+    wheres = [expected_wheres(copy, root, line) for copy, line in copies]
+    session = prepare(project, log=lambda _m: None)
+    mutated = {copy for copy, _ in copies}
+    false_alarms = [f"{p.title}" for p in session.problems if p.page not in mutated]
     lines_out, caught, failures = [], 0, []
-    for mutation in MUTATIONS:
-        original, line = apply(mutation, project.project_root)
-        try:
-            wheres = expected_wheres(mutation, project.project_root, line)
-            session = build(project, logs)
-        finally:
-            (project.project_root / mutation.path).write_text(original)
-        new = [p for p in session.problems if (p.where, p.title, p.detail) not in baseline]
-        named = [p for p in new if p.where in wheres]
-        elsewhere = [p.title for p in new if p.page != mutation.page]  # a false alarm on another page
-        ok = bool(session.problems) and bool(named) and not elsewhere
+    for mutation, (copy, line), where in zip(MUTATIONS, copies, wheres):
+        ok, text = verdict(mutation, copy, line, where, session.problems)
         caught += ok
-        shown = sorted(wheres)[0]
-        verdict = "caught" if ok else "MISSED"
-        first = named[0].title if named else (session.problems[0].title if session.problems else "no problem")
-        lines_out.append(f"{verdict:6}  {mutation.kind:<55} {mutation.path}:{line} (block {shown}): "
-                         f"{mutation.old.strip()!r} -> {mutation.new.strip()!r}  [{first}; "
-                         f"{len(session.problems)} problem(s), ran {session.stats['ran']} block(s)]")
+        lines_out.append(text)
         if not ok:
-            failures.append(f"{mutation.kind} at {mutation.path}:{line}: expected a problem at {sorted(wheres)}, "
-                            f"got {[p.title for p in new]} (new) of {len(session.problems)}")
-    summary = f"caught {caught}/{len(MUTATIONS)} mutations ({time.perf_counter() - started:.0f} s)"
+            failures.append(f"{mutation.kind} at {mutation.path}:{line}: expected a problem at {sorted(where)}, "
+                            f"got {[p.title for p in session.problems if p.page == copy]}")
+    summary = (f"caught {caught}/{len(MUTATIONS)} mutations in one build ({session.stats['ran']} block(s) ran, "
+               f"{time.perf_counter() - started:.0f} s)")
     report = "\n".join(lines_out + [summary]) + "\n"
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "mutations.txt").write_text(report)
     sys.stderr.write("\n" + report)
     print("\n" + report)
     assert caught == len(MUTATIONS), summary + "\n" + "\n".join(failures)
-    assert not clean.problems, ("the unmutated copy of the site must build clean; problems:\n"
-                                + "\n".join(p.title for p in clean.problems))
+    assert not false_alarms, ("the unmutated pages must build clean (a problem there is a false alarm):\n"
+                              + "\n".join(false_alarms))
 
 
 CLEAN_BUILD = """

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from enginekit import ROOT, build, py, write_site
+from inprocess import mkdocs_build as build_in_process
 from execdocs import shard_run
 from execdocs.durations import load_durations, save_durations
 from execdocs.shard import chain_id, mine
@@ -52,12 +53,10 @@ hooks:
 TIMING_FILES = {"execution-times.html", "sitemap.xml.gz", "search/search_index.json"}
 
 
-def mkdocs_build(root: Path, site: Path, cache: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT / "src"), EXECDOCS_CACHE=str(cache),
-               EXECDOCS_DRIFT_REPORT=str(root / "drift-report"))
-    env.pop("EXECDOCS_ACCEPT", None)
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-                           "-d", str(site)], capture_output=True, text=True, env=env, timeout=300, cwd=root)
+def mkdocs_build(root: Path, site: Path, cache: Path):
+    """`mkdocs build --strict`, in this process with the shared zygote (inprocess.py)."""
+    return build_in_process(root / "mkdocs.yml", site, EXECDOCS_CACHE=str(cache),
+                            EXECDOCS_DRIFT_REPORT=str(root / "drift-report"))
 
 
 def run_shard(root: Path, spec: str, cache: Path, monkeypatch, logs: list[str]) -> int:

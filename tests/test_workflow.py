@@ -22,13 +22,16 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
+SLOW = ROOT / ".github" / "workflows" / "slow.yml"  # the weekly slow tier
+WORKFLOWS = [WORKFLOW, SLOW]
+SITE_STAMP = "site/.execdocs-built"
 BIN = Path(sys.executable).parent
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 MAIN_PUSH = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
 
 
-def load(text: str | None = None) -> dict:
-    return yaml.safe_load(WORKFLOW.read_text() if text is None else text)
+def load(text: str | None = None, path: Path = WORKFLOW) -> dict:
+    return yaml.safe_load(path.read_text() if text is None else text)
 
 
 def triggers(workflow: dict) -> dict:
@@ -66,8 +69,9 @@ def broken_copy(tmp_path: Path, old: str, new: str) -> Path:
 
 # --------------------------------------------------------------------------- validators
 
-def test_workflow_matches_githubs_schema():
-    proc = check_schema(WORKFLOW)
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_matches_githubs_schema(path):
+    proc = check_schema(path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -76,8 +80,9 @@ def test_schema_validator_rejects_a_broken_workflow(tmp_path):
     assert check_schema(bad).returncode != 0
 
 
-def test_zizmor_finds_nothing_of_high_severity():
-    findings = zizmor(WORKFLOW)
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_zizmor_finds_nothing_of_high_severity(path):
+    findings = zizmor(path)
     high = [f"{f['ident']}: {f['desc']}" for f in findings if f["determinations"]["severity"] == "High"]
     assert not high, high
     assert not findings, [f"{f['ident']} ({f['determinations']['severity']}): {f['desc']}" for f in findings]
@@ -93,15 +98,17 @@ def test_zizmor_catches_an_injectable_expression(tmp_path):
 
 # --------------------------------------------------------------------------- structure
 
-def test_every_action_is_pinned_to_a_commit():
-    uses = re.findall(r"uses:\s*([^\s#]+)", WORKFLOW.read_text())
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit(path):
+    uses = re.findall(r"uses:\s*([^\s#]+)", path.read_text())
     assert uses
     unpinned = [u for u in uses if not re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", u)]
     assert not unpinned, unpinned
 
 
-def test_permissions_are_least_privilege():
-    wf = load()
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_permissions_are_least_privilege(path):
+    wf = load(path=path)
     assert wf["permissions"] == {}
     for name, job in wf["jobs"].items():
         granted = job.get("permissions", {})
@@ -135,6 +142,52 @@ def test_merge_job_needs_every_shard_then_builds_strictly_and_tests():
     assert report["if"] == "failure()"
 
 
+def steps_using(job: dict, action: str) -> list[dict]:
+    return [s for s in job["steps"] if s.get("uses", "").startswith(action + "@")]
+
+
+def test_merge_job_builds_once_and_make_test_finds_that_build():
+    """`make site` is the merge job's only build: `make test` depends on the stamp a passing
+    strict build leaves, not on the phony `site` target, so it builds only when an input is newer."""
+    runs = [s.get("run", "") for s in load()["jobs"]["site"]["steps"]]
+    assert sum(r.strip() == "make site" for r in runs) == 1
+    assert not any("make site" in r for r in runs if "make test" in r)
+    assert "mkdocs build" not in make_dry_keep("-o", SITE_STAMP, "test")  # the site is built: no build
+    assert "mkdocs build --strict" in make_dry_keep("-W", "docs/index.md", "test")  # a page changed: build
+    assert f"touch {SITE_STAMP}" in make_dry("site")
+
+
+def test_shards_skip_npm_and_every_job_caches_pip_and_npm_on_the_lock_files():
+    assert "npm ci" not in make_dry_keep("-W", "package-lock.json", "site", "SHARD=1/3")
+    assert "npm ci" in make_dry_keep("-W", "package-lock.json", "site")  # the real build copies onnxruntime-web
+    for path in WORKFLOWS:
+        for name, job in load(path=path)["jobs"].items():
+            runs = " ".join(s.get("run", "") for s in job["steps"])
+            if "make" not in runs:
+                continue
+            for step in steps_using(job, "actions/setup-python"):
+                assert step["with"]["cache"] == "pip" and step["with"]["cache-dependency-path"] == "requirements.lock"
+            node = steps_using(job, "actions/setup-node")
+            needs_npm = "npm" in runs.split()  # `make env npm`
+            assert bool(node) == needs_npm, f"{path.name}:{name}: setup-node only where npm runs"
+            for step in node:
+                assert step["with"]["cache"] == "npm" and step["with"]["cache-dependency-path"] == "package-lock.json"
+    shard_runs = " ".join(s.get("run", "") for s in load()["jobs"]["shard"]["steps"])
+    assert "npm" not in shard_runs
+
+
+def test_slow_tier_runs_weekly_and_ci_runs_make_test():
+    slow = load(path=SLOW)
+    assert set(triggers(slow)) == {"schedule", "workflow_dispatch"} and triggers(slow)["schedule"][0]["cron"]
+    runs = " ".join(s.get("run", "") for job in slow["jobs"].values() for s in job["steps"])
+    assert "make test-all" in runs and "make screenshots" in runs
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert [line for line in ci if line.startswith("make")] == ["make test"]
+    test = make_dry_keep("-o", SITE_STAMP, "test")
+    assert "--durations=15" in test and '-m "not slow and not screenshots"' in test
+    assert '-m "not screenshots"' in make_dry_keep("-o", SITE_STAMP, "test-all")
+
+
 def test_deploy_only_from_main_after_the_site_job():
     wf = load()
     deploy = wf["jobs"]["deploy"]
@@ -162,6 +215,15 @@ def make_dry(*args: str) -> str:
     if not shutil.which("make"):
         pytest.skip("make is not installed")
     proc = subprocess.run(["make", "-n", "-B", *args], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def make_dry_keep(*args: str) -> str:
+    """``make -n`` that judges what is out of date (no -B): -o FILE / -W FILE pretend old / new."""
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    proc = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 

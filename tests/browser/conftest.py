@@ -4,6 +4,20 @@ The site is ``$EXECDOCS_SITE`` when set, else the one ``make site`` left in ``si
 ``docs/``; otherwise it is built (not strict) into a temporary directory once per session.
 Pages are discovered from the built site, so new pages are tested without editing a list.
 Every request to another host is aborted and recorded: the tests never touch the network.
+
+Checks that look at every page run during ONE visit of each page (``page_visits``): write a
+new one as a function of the loaded page, registered with ``pagevisit.per_page(state)``::
+
+    from pagevisit import per_page
+
+    @per_page("phone")                  # "light" (desktop), "dark" (palette toggled) or "phone"
+    def test_tables_fit(view):          # view.page, view.name, view.url, view.site_dir, view.watch
+        assert view.page.evaluate("() => ...") , f"{view.name}: what is wrong and where"
+
+It becomes a test per page (``page_name``), reported under its own name; see pagevisit.py.
+A check that must navigate, reload or click through a flow is an ordinary test with the
+``page`` (or ``watched``) fixture.  Screenshots are not tests: ``make screenshots``
+(``-m screenshots``) writes them to test-artifacts/screenshots/.
 """
 from __future__ import annotations
 
@@ -21,6 +35,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from pagevisit import Visits
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN_PAGES = ("index.html", "challenge.html", "experiment.html", "purpose.html", "metrics.html")
@@ -210,6 +226,47 @@ def settle(page) -> None:
     page.wait_for_function("() => document.body && document.body.dataset.mdColorScheme !== undefined")
 
 
+def _palette(page, want: str) -> None:
+    """Put Material's palette on ``want`` ("default" or "slate") with its own toggle."""
+    scheme = "() => document.body.getAttribute('data-md-color-scheme')"
+    if page.evaluate(scheme) != want:
+        page.locator('form[data-md-component="palette"] label:visible').first.click()
+    page.wait_for_function(f"() => document.body.getAttribute('data-md-color-scheme') === '{want}'",
+                           timeout=10_000)
+
+
+def _to_phone(page) -> None:
+    _palette(page, "default")
+    page.set_viewport_size(PHONE)
+    page.wait_for_function(f"() => document.scrollingElement.clientWidth <= {PHONE['width']}")
+
+
+VISIT_STATES = {
+    "light": lambda page: _palette(page, "default"),  # as loaded: desktop, light
+    "dark": lambda page: _palette(page, "slate"),  # the reader's toggle
+    "phone": _to_phone,  # back to light, 390x844
+}
+
+
+@pytest.fixture(scope="session")
+def page_visits(browser, browser_context_args, site_url, site_dir):
+    """Each page loaded once for every ``per_page`` check (see pagevisit.py)."""
+    def open_page(name: str):
+        context = browser.new_context(**browser_context_args)
+        try:
+            page = context.new_page()
+            w = watch(page, site_url)
+            page.goto(site_url + name)
+            settle(page)
+            load_all_images(page)
+        except BaseException:
+            context.close()
+            raise
+        return page, w, context.close
+
+    return Visits(open_page, VISIT_STATES, site_url, site_dir)
+
+
 @pytest.fixture(scope="session")
 def bx():
     """The helpers above, for test modules (importing ``conftest`` by name is ambiguous here:
@@ -217,4 +274,4 @@ def bx():
     from types import SimpleNamespace
     return SimpleNamespace(MAIN_PAGES=MAIN_PAGES, PHONE=PHONE, DESKTOP=DESKTOP, SCREENSHOTS=SCREENSHOTS,
                            ROOT=ROOT, load_all_images=load_all_images, settle=settle,
-                           site_pages=site_pages, watch=watch)
+                           site_pages=site_pages, watch=watch, palette=_palette)

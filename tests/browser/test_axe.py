@@ -3,6 +3,8 @@ light and dark, must find no serious and no critical violation.
 
 Counts of every violation (all impacts) per rule and scheme are written to
 ``test-artifacts/axe-report.md`` so a change in minor/moderate findings is visible too.
+The per-page audits run during each page's one visit (``pagevisit.per_page``): light as loaded,
+dark after the palette toggle.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from pagevisit import per_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +27,14 @@ RUN_AXE = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module")
+COUNTS: Counter = Counter()  # (scheme, rule, impact) -> nodes, over every audit of the run
+
+
+@pytest.fixture(scope="module", autouse=True)
 def axe_report(bx):
-    counts: Counter = Counter()
-    yield counts
+    yield COUNTS
     lines = ["| scheme | rule | impact | nodes |", "|---|---|---|---:|"]
-    lines += [f"| {scheme} | {rule} | {impact} | {n} |" for (scheme, rule, impact), n in sorted(counts.items())]
+    lines += [f"| {scheme} | {rule} | {impact} | {n} |" for (scheme, rule, impact), n in sorted(COUNTS.items())]
     bx.SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
     (bx.SCREENSHOTS.parent / "axe-report.md").write_text("\n".join(lines) + "\n")
 
@@ -36,7 +42,8 @@ def axe_report(bx):
 def audit(page) -> list[dict]:
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make npm` (npm ci installs axe-core from package-lock.json)")
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):  # once per visit
+        page.add_script_tag(path=str(AXE))
     return page.evaluate(RUN_AXE)
 
 
@@ -58,10 +65,14 @@ def _check(violations, where, scheme, axe_report):
     assert not blocking, f"{where} ({scheme}): axe found\n{detail}"
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_page_has_no_serious_accessibility_violation(page, site_url, page_name, scheme, bx, axe_report):
-    _open(page, site_url + page_name, scheme, bx)
-    _check(audit(page), page_name, scheme, axe_report)
+@per_page("light")
+def test_page_has_no_serious_accessibility_violation_light(view):
+    _check(audit(view.page), view.name, "light", COUNTS)
+
+
+@per_page("dark")
+def test_page_has_no_serious_accessibility_violation_dark(view):
+    _check(audit(view.page), view.name, "dark", COUNTS)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -69,7 +80,4 @@ def test_open_explorer_has_no_serious_accessibility_violation(page, site_url, sc
     _open(page, site_url + "explorer.html", scheme, bx)
     page.get_by_role("button", name="Open the explorer").click()
     page.wait_for_selector("[data-explorer][data-ready=true]", timeout=60_000)
-    violations = audit(page)
-    bx.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(bx.SCREENSHOTS / f"explorer-open-{scheme}.png"), full_page=True)
-    _check(violations, "explorer.html (explorer open)", scheme, axe_report)
+    _check(audit(page), "explorer.html (explorer open)", scheme, axe_report)

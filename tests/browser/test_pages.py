@@ -1,12 +1,22 @@
 """Every page of the built site in headless Chromium: clean console, local-only requests,
-images loaded and described, no sideways scroll on a phone, dark mode, search."""
+images loaded and described and under 1 MB in all, no sideways scroll on a phone, dark mode,
+search.  The per-page checks run during one visit of each page (``pagevisit.per_page``).
+
+The image weight of every page (bytes of the <img> files it loads) is written to
+test-artifacts/image-weight.md.
+"""
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from pagevisit import per_page
+
 pytestmark = pytest.mark.browser
+MAX_IMAGE_BYTES = 1_000_000
+WEIGHTS: dict[str, tuple[int, int]] = {}  # page -> (images, bytes), filled by the visits
 
 BAD_ALT = re.compile(r"^(image|img|figure|picture|photo|plot|graph|chart|png)\W*\d*$", re.I)
 
@@ -17,13 +27,11 @@ def test_main_pages_exist(site_dir, bx):
     assert not missing, f"main pages missing from the built site: {missing}"
 
 
-def test_page_loads_cleanly(watched, site_url, page_name, bx):
+@per_page("light")
+def test_page_loads_cleanly(view):
     """No console error, no failed or >=400 request, nothing fetched from another host; every
     image loaded (naturalWidth > 0) and described by a meaningful alt text."""
-    page, w = watched
-    page.goto(site_url + page_name)
-    bx.settle(page)
-    bx.load_all_images(page)
+    page, w, page_name = view.page, view.watch, view.name
     images = page.evaluate("""() => Array.from(document.images).map(i => ({
         src: i.getAttribute('src'), alt: i.getAttribute('alt'), w: i.naturalWidth}))""")
     problems = list(w.problems())
@@ -37,13 +45,11 @@ def test_page_loads_cleanly(watched, site_url, page_name, bx):
     assert not problems, f"{page_name}:\n  " + "\n  ".join(problems)
 
 
-def test_no_sideways_scroll_on_phone(page, site_url, page_name, bx):
+@per_page("phone")
+def test_no_sideways_scroll_on_phone(view):
     """At 390x844 the page itself must not scroll sideways (a wide table or code block may
     scroll inside its own container)."""
-    page.set_viewport_size(bx.PHONE)
-    page.goto(site_url + page_name)
-    bx.settle(page)
-    bx.load_all_images(page)
+    page, page_name = view.page, view.name
     widths = page.evaluate("""() => {
         const s = document.scrollingElement;
         const vw = s.clientWidth;
@@ -70,23 +76,63 @@ def test_no_sideways_scroll_on_phone(page, site_url, page_name, bx):
         f"{widths['client']}; widest elements: {widths['culprits']}")
 
 
-def _toggle_palette(page) -> None:
-    page.locator('form[data-md-component="palette"] label:visible').first.click()
-
-
-def test_dark_mode_toggle_and_figures(page, site_url, page_name, bx):
-    page.goto(site_url + page_name)
-    bx.settle(page)
-    scheme = lambda: page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
-    assert scheme() == "default"
-    _toggle_palette(page)
-    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
-    backgrounds = page.evaluate("""() => Array.from(document.querySelectorAll('img.exec-figure'))
+@per_page("dark")
+def test_dark_mode_toggle_and_figures(view):
+    """The palette toggle (the visit's way into dark mode) reached slate; every figure keeps a
+    background of its own there (transparent figures are unreadable on slate)."""
+    backgrounds = view.page.evaluate("""() => Array.from(document.querySelectorAll('img.exec-figure'))
         .map(i => [i.getAttribute('src'), getComputedStyle(i).backgroundColor])""")
     transparent = [src for src, bg in backgrounds if bg in ("transparent", "rgba(0, 0, 0, 0)")]
     assert not transparent, f"figures without a background in dark mode (unreadable): {transparent}"
-    _toggle_palette(page)
-    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'default'")
+
+
+def test_system_dark_preference_opens_in_dark_mode(browser, site_url, bx):
+    """A reader whose system prefers dark gets slate without touching the toggle."""
+    context = browser.new_context(viewport=bx.DESKTOP, color_scheme="dark", service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(site_url + "index.html")
+        bx.settle(page)
+        assert page.evaluate("() => document.body.dataset.mdColorScheme") == "slate"
+    finally:
+        context.close()
+
+
+@per_page("light")
+def test_image_weight_per_page(view):
+    """Sum the sizes of the image files the page loads; every page stays under 1 MB."""
+    srcs = view.page.evaluate(
+        "() => Array.from(new Set(Array.from(document.images).map(i => i.currentSrc || i.src)))")
+    total = 0
+    for src in srcs:
+        parts = urlsplit(src)
+        if parts.scheme == "data":
+            total += len(src)
+            continue
+        path = view.site_dir / unquote(parts.path).lstrip("/")
+        assert path.is_file(), f"{view.name}: image {src} is not a file of the site"
+        total += path.stat().st_size
+    WEIGHTS[view.name] = (len(srcs), total)
+    assert total < MAX_IMAGE_BYTES, f"{view.name} loads {total} bytes of images (limit {MAX_IMAGE_BYTES})"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def image_weight_report(bx):
+    """test-artifacts/image-weight.md, from the weights the visits measured."""
+    yield
+    if not WEIGHTS:
+        return
+    rows = sorted(WEIGHTS.items())
+    lines = ["# Image weight per page", "",
+             "Sum of the sizes of the `<img>` files each page loads (written by "
+             "`tests/browser/test_pages.py`; limit 1 MB per page).", "",
+             "| page | images | bytes | KiB |", "|---|---:|---:|---:|"]
+    lines += [f"| {n} | {c} | {b} | {b / 1024:.1f} |" for n, (c, b) in rows]
+    count, total = sum(c for _, (c, _) in rows), sum(b for _, (_, b) in rows)
+    lines.append(f"| **total** | {count} | {total} | {total / 1024:.1f} |")
+    report = bx.ROOT / "test-artifacts" / "image-weight.md"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text("\n".join(lines) + "\n")
 
 
 def test_search_finds_conv2d(watched, site_url, bx):
