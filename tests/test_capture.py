@@ -101,7 +101,7 @@ def test_figures_scraped_in_order_with_alt_and_closed():
     assert figures[1].alt == ("Figure: a plot: a line goes from 1 to 2 (min 1, max 2) as x goes from 0 to 1.")
     assert figures[0].png.startswith(b"\x89PNG")
     bitmap = png_size(figures[0].png)  # a 2x bitmap shown at half its size
-    assert abs(bitmap[0] - 2 * figures[0].width) <= 1 and abs(bitmap[1] - 2 * figures[0].height) <= 1
+    assert bitmap[0] - 2 * figures[0].width in (0, 1) and bitmap[1] - 2 * figures[0].height in (0, 1)
     assert figures[0].width > figures[0].height
     assert figures[0].text_px == round(10 * 100 / 72, 2)  # tick labels: matplotlib's default 10 pt
 

@@ -4,7 +4,7 @@ import pytest
 from execdocs.errors import MarkerError
 from execdocs.markers import read_options
 from execdocs.model import Block, BlockResult, Figure, Options
-from execdocs.output_checks import UndeclaredWarning, UnreadableFigure, output_errors, shown_text_px
+from execdocs.output_checks import COLUMN_PX, UndeclaredWarning, UnreadableFigure, output_errors, shown_text_px
 
 
 def blk(**options) -> Block:
@@ -23,10 +23,10 @@ def test_small_text_fails_at_the_blocks_line_and_says_what_to_do():
 
 
 def test_a_figure_wider_than_the_column_is_judged_at_its_shrunk_size():
-    assert shown_text_px(690, 11.0) == 11.0
-    assert shown_text_px(1380, 11.0) == 5.5
-    assert output_errors(blk(), BlockResult(figures=(fig(1380, 11.0),)))  # 11 px at 1380 wide: 5.5 px shown
-    assert not output_errors(blk(), BlockResult(figures=(fig(690, 11.0), fig(300, None))))  # None: no text
+    assert shown_text_px(COLUMN_PX, 11.0) == 11.0
+    assert shown_text_px(2 * COLUMN_PX, 11.0) == 5.5
+    assert output_errors(blk(), BlockResult(figures=(fig(2 * COLUMN_PX, 11.0),)))  # shown at 5.5 px
+    assert not output_errors(blk(), BlockResult(figures=(fig(COLUMN_PX, 11.0), fig(300, None))))  # None: no text
 
 
 def test_warnings_fail_unless_declared():

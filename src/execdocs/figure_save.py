@@ -54,8 +54,8 @@ def save_figure(fig, alt_text: Callable[[object], str]) -> Figure:
     png = buffer.getvalue()
     width, height = png_size(png)
     smallest = min(sizes) * DISPLAY_DPI / POINTS_PER_INCH if sizes else None
-    return Figure(png=png, alt=alt_text(fig), width=round(width * DISPLAY_DPI / SAVE_DPI),
-                  height=round(height * DISPLAY_DPI / SAVE_DPI),
+    return Figure(png=png, alt=alt_text(fig), width=width * DISPLAY_DPI // SAVE_DPI,  # floor: >= 2x
+                  height=height * DISPLAY_DPI // SAVE_DPI,
                   text_px=None if smallest is None else round(smallest, 2))
 
 

@@ -13,7 +13,7 @@ from .errors import ExecDocsError
 from .model import Block, BlockResult
 
 MIN_TEXT_PX = 10.0  # the smallest text a figure may show at a 1280 px window (issue 17)
-COLUMN_PX = 690  # Material's text column at a 1280 px window: wider figures are scaled down to it
+COLUMN_PX = 688  # Material's text column at a 1280 px window (measured by tests/browser/test_figures.py): wider figures are scaled down to it
 WARNING_LINE = re.compile(r"^([A-Za-z_][\w.]*Warning): (.*)$", re.MULTILINE)  # as capture formats warnings
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from execdocs.output_checks import COLUMN_PX, MIN_TEXT_PX
 from pagevisit import per_page
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 
-MIN_TEXT_PX = 10.0
 MIN_SHARPNESS = 2.0  # bitmap px per displayed CSS px
 MIN_ALT_WORDS = 8
 PANEL_LIST = re.compile(r"\bpanels?:|^(?:[^,.;:]{1,24}, ){2,}[^,.;:]{1,24}(?: and \d+ more)?\.?$", re.I)
@@ -50,7 +50,9 @@ def sharpness_and_text_problems(page, name: str) -> list[str]:
     """At the current width: each figure's bitmap >= 2x its displayed width, its text >= 10 px."""
     problems = []
     for row in figure_rows(page):
-        ratio = row["natural"] / row["shown"] if row["shown"] else 0
+        if not row["shown"]:
+            continue  # not displayed (inside a closed spoiler)
+        ratio = row["natural"] / row["shown"]
         text = f"{row['text_shown']:.1f}" if row["text_shown"] is not None else "no text"
         print(f"{name}: {row['src']} bitmap {row['natural']} px shown at {row['shown']:.0f} px "
               f"({ratio:.2f}x), smallest text {text} px")
@@ -64,6 +66,7 @@ def sharpness_and_text_problems(page, name: str) -> list[str]:
 def alt_text_problems(page) -> list[str]:
     """Content images whose alt text is missing, under 8 words, or a bare list of panels."""
     images = page.evaluate("""() => Array.from(document.querySelectorAll('.md-content img'))
+        .filter(i => !i.closest('.admonition.failure'))  // a build problem's evidence, not content
         .map(i => ({src: (i.getAttribute('src') || '').slice(0, 60), alt: i.getAttribute('alt')}))""")
     problems = []
     for img in images:
@@ -102,8 +105,12 @@ SCROLLING: dict[str, int] = {}
 
 @per_page("light")
 def test_figures_are_sharp_and_legible(view):
-    """At 1280 px: bitmap >= 2x its displayed width, smallest text >= 10 CSS px."""
+    """At 1280 px: bitmap >= 2x its displayed width, smallest text >= 10 CSS px; the build's
+    check (output_checks.COLUMN_PX) assumes the text column this browser really lays out."""
     problems = sharpness_and_text_problems(view.page, view.name)
+    frames = [row["frame"]["client"] for row in figure_rows(view.page)]
+    if frames and abs(max(frames) - COLUMN_PX) > 2:
+        problems.append(f"the text column is {max(frames)} px, the build assumes {COLUMN_PX} px")
     assert not problems, f"{view.name}:\n  " + "\n  ".join(problems)
 
 
