@@ -48,7 +48,7 @@ SITE_STAMP := site/.execdocs-built
 SITE_INPUTS := mkdocs.yml $(shell find docs snippets src hooks records -type f \
 	-not -path 'docs/notebooks/*' -not -path '*/__pycache__/*' -not -path '*.egg-info/*' 2>/dev/null)
 site: $(STAMP) $(if $(SHARD),,$(NPM_STAMP))
-	$(if $(SHARD),PYTHONPATH=src $(PY) -m execdocs.shard run $(SHARD),$(MKDOCS) build --strict && touch $(SITE_STAMP))
+	$(if $(SHARD),PYTHONPATH=src $(PY) -m execdocs shard run $(SHARD),$(MKDOCS) build --strict && touch $(SITE_STAMP))
 
 $(SITE_STAMP): $(STAMP) $(NPM_STAMP) $(SITE_INPUTS)
 	$(MKDOCS) build --strict

@@ -23,7 +23,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from execdocs import workspace
-from execdocs.execute import Zygote, shared_zygote
+from execdocs.run.execute import Zygote, shared_zygote
 
 # What the tests' own shell may have set and a build must not inherit unless asked.
 CLEARED = ("EXECDOCS_ACCEPT", "EXECDOCS_ACCEPT_PAGES", "EXECDOCS_DISABLE", "E2E_DOCS_DIR")

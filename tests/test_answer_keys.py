@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from enginekit import ROOT
-from execdocs import quiz as quizzes
+from execdocs.parse import quiz as quizzes
 
 DOCS = ROOT / "docs"
 

@@ -5,7 +5,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from execdocs.figure_alt import alt_text, describe  # noqa: E402
+from execdocs.run.figure_alt import alt_text, describe  # noqa: E402
 
 
 def test_lines_are_described_with_their_numbers():

@@ -34,8 +34,8 @@ from enginekit import ROOT, SRC
 from realsite import project_settings
 
 from execdocs.build import prepare
-from execdocs.parse import parse_page
-from execdocs.record import record_name
+from execdocs.parse.page import parse_page
+from execdocs.store.record import record_name
 from execdocs.session import Settings
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -148,7 +148,7 @@ def apply(mutation: Mutation, root: Path, number: int) -> tuple[str, int]:
 
 def expected_wheres(page: str, root: Path, line: int) -> set[str]:
     """page:line of the block holding the mutated line (and of its expected-output fence)."""
-    from execdocs import notebooks
+    from execdocs.render import notebooks
 
     path = root / ("docs/" + page if not page.startswith("../") else page.removeprefix("../"))
     blocks = notebooks.snippet_blocks(path) if page.startswith("../") else parse_page(path.read_text(), page)

@@ -2,9 +2,9 @@
 import pytest
 
 from execdocs.errors import MarkerError
-from execdocs.markers import read_options
+from execdocs.parse.markers import read_options
 from execdocs.model import Block, BlockResult, Figure, Options
-from execdocs.output_checks import COLUMN_PX, UndeclaredWarning, UnreadableFigure, output_errors, shown_text_px
+from execdocs.check.output_checks import COLUMN_PX, UndeclaredWarning, UnreadableFigure, output_errors, shown_text_px
 
 
 def blk(**options) -> Block:

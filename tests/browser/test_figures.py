@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from execdocs.output_checks import COLUMN_PX, MIN_TEXT_PX
+from execdocs.check.output_checks import COLUMN_PX, MIN_TEXT_PX
 from pagevisit import per_page
 
 pytestmark = pytest.mark.browser

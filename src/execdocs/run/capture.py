@@ -16,9 +16,9 @@ import threading
 import warnings
 from typing import Callable
 
+from ..model import Artifact, Figure
 from .figure_alt import alt_text
 from .figure_save import png_size, save_figure  # noqa: F401 - png_size: part of this module's API
-from .model import Artifact, Figure
 
 MAX_OUTPUT_BYTES = 50_000  # per stream per block; the page and the record stay small
 ARTIFACT_NAME = re.compile(r"[A-Za-z0-9._-]+")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import ExecDocsError
-from .model import Block, BlockResult
+from ..errors import ExecDocsError
+from ..model import Block, BlockResult
 
 MIN_TEXT_PX = 10.0  # the smallest text a figure may show at a 1280 px window (issue 17)
 COLUMN_PX = 688  # Material's text column at a 1280 px window (measured by tests/browser/test_figures.py): wider figures are scaled down to it

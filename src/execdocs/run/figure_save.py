@@ -12,7 +12,7 @@ import contextlib
 import io
 from typing import Callable
 
-from .model import Figure
+from ..model import Figure
 
 DISPLAY_DPI = 100  # CSS px per inch at which a figure is shown (its width attribute)
 SAVE_DPI = 2 * DISPLAY_DPI  # bitmap px per inch: every figure is a 2x bitmap
