@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 MIN_SHARPNESS = 2.0  # bitmap px per displayed CSS px
 MIN_ALT_WORDS = 8
+MISSING = re.compile(r"no description has been provided", re.I)  # nbconvert's placeholder for a missing alt
 PANEL_LIST = re.compile(r"\bpanels?:|^(?:[^,.;:]{1,24}, ){2,}[^,.;:]{1,24}(?: and \d+ more)?\.?$", re.I)
 
 FIGURES_JS = """() => Array.from(document.querySelectorAll('.md-content img.exec-figure')).map(i => ({
@@ -71,7 +72,7 @@ def alt_text_problems(page) -> list[str]:
     problems = []
     for img in images:
         alt = (img["alt"] or "").strip()
-        if len(alt.split()) < MIN_ALT_WORDS or PANEL_LIST.search(alt):
+        if len(alt.split()) < MIN_ALT_WORDS or PANEL_LIST.search(alt) or MISSING.search(alt):
             problems.append(f"{img['src']}: alt text {alt!r}")
     return problems
 
