@@ -46,6 +46,7 @@ def contrast(page, selector: str) -> float:
 def test_checkbox_and_colour_input_show_a_focus_ring(page, site_url, bx):
     open_explorer(page, site_url, bx)
     for selector in ("#explorer-permute", "#explorer-colour"):
+        page.locator(selector).scroll_into_view_if_needed()
         box = page.locator(selector).bounding_box()
         clip = {"x": box["x"] - 8, "y": box["y"] - 8, "width": box["width"] + 16, "height": box["height"] + 16}
         page.locator(".explorer-help").click()  # focus elsewhere (not on the input)
