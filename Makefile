@@ -73,7 +73,7 @@ accept: $(STAMP) $(NPM_STAMP)
 # scripts, pytest-codeblocks over all of docs/) runs in `make test-all` and the weekly workflow.
 PYTEST := PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --durations=15
 CODEBLOCKS_PAGE ?= docs/authoring.md
-TEST_REQS := $(STAMP) $(NPM_STAMP) chromium $(SITE_STAMP)
+TEST_REQS := $(STAMP) $(NPM_STAMP) chromium lint $(SITE_STAMP)
 
 test: $(TEST_REQS)
 	$(PYTEST) -m "not slow and not screenshots" --codeblocks tests $(CODEBLOCKS_PAGE)
@@ -82,7 +82,7 @@ test-all: $(TEST_REQS)
 	$(PYTEST) -m "not screenshots" --codeblocks tests docs
 
 # Light, dark and phone screenshots of every page, for a person to look at (test-artifacts/screenshots/).
-screenshots: $(TEST_REQS)
+screenshots: $(STAMP) $(NPM_STAMP) chromium $(SITE_STAMP)
 	$(PYTEST) -m screenshots tests/browser
 
 unit: $(STAMP)
@@ -90,6 +90,13 @@ unit: $(STAMP)
 
 codeblocks: $(STAMP)
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
+
+# ruff and mypy (pinned in requirements.lock, configured in pyproject.toml) on the engine and
+# its MkDocs adapter; src/cnnlab joins once its owners have cleared its findings.
+.PHONY: lint
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src/execdocs hooks
+	$(VENV)/bin/mypy
 
 bench: $(STAMP) $(SITE_STAMP)
 	PYTHONPATH=src $(PY) benchmarks/bench.py --with-tests

@@ -13,12 +13,12 @@ import functools
 import sys
 
 from enginekit import ROOT, build
-from execdocs.workspace import settings_from_env
+from execdocs.settings import read_settings
 
 
 def project_settings():
     """The settings `mkdocs build` uses for this project (never accepting: tests only read)."""
-    settings = settings_from_env(ROOT / "docs", ROOT / "mkdocs.yml")
+    settings = read_settings(ROOT / "mkdocs.yml")
     settings.accept = False
     settings.accept_pages = None
     return settings

@@ -105,7 +105,7 @@ def test_accept_edit_drift_accept_flow(tmp_path):
     # warm the cache through the engine (the session's shared zygote), so the accept below
     # starts from cache hits as `make accept` after `make site` does
     from execdocs.build import prepare
-    from execdocs.session import Settings
+    from execdocs.settings import Settings
     prepare(Settings(docs_dir=tmp_path / "docs", project_root=tmp_path, records_dir=tmp_path / "scratch",
                      cache_dir=cache / "execdocs-warm", accept=True), lambda m: None)
     shutil.copytree(cache / "execdocs-warm" / "results", cache / "results")

@@ -35,8 +35,8 @@ from realsite import project_settings
 
 from execdocs.build import prepare
 from execdocs.parse.page import parse_page
+from execdocs.settings import Settings
 from execdocs.store.record import record_name
-from execdocs.session import Settings
 
 ARTIFACTS = ROOT / "test-artifacts"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.egg-info", "notebooks", ".pytest_cache")
@@ -175,7 +175,8 @@ def verdict(mutation: Mutation, copy: str, line: int, wheres: set[str], problems
     on_copy = [p for p in problems if p.page == copy]
     named = [p for p in on_copy if p.where in wheres]
     shown = sorted(wheres)[0]
-    first = named[0].title if named else (on_copy[0].title if on_copy else "no problem")
+    titles = sorted({p.title.split(" at ")[0] for p in (named or on_copy)})  # "output drifted", "block failed", ...
+    first = ", ".join(titles) if titles else "no problem"
     text = (f"{'caught' if named else 'MISSED':6}  {mutation.kind:<55} {mutation.path}:{line} (block {shown}): "
             f"{mutation.old.strip()!r} -> {mutation.new.strip()!r}  [{first}; {len(on_copy)} problem(s)]")
     return bool(named), text
@@ -213,7 +214,7 @@ CLEAN_BUILD = """
 import json, sys
 from pathlib import Path
 from execdocs.build import prepare
-from execdocs.session import Settings
+from execdocs.settings import Settings
 root = Path(sys.argv[1])
 s = prepare(Settings(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
                      cache_dir=Path(sys.argv[2]), accept=False, jobs=2), log=lambda m: None)
