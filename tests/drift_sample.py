@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from execdocs.check.compare import image_difference, text_diff
-from execdocs.model import FigureDrift, Problem
+from execdocs.problem import FigureDrift, Problem
 
 
 def curve_png(slope: float, size=(3.2, 2.4)) -> bytes:

@@ -7,9 +7,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from drift_sample import curve_png, difference, sample_items
+
 from execdocs.check.compare import text_diff
 from execdocs.errors import Drift
-from execdocs.model import Block, FigureDrift, Options, Page, Problem
+from execdocs.model import Block, Options, Page
+from execdocs.problem import FigureDrift, Problem
 from execdocs.render.drift_report import highlight_pair, render_report, side_by_side, site_links, write_report
 
 ROOT = Path("/project")

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .check.checks import check_page
-from .model import Block, BlockKey, BlockResult, Chain, Figure, Page, Problem
+from .model import Block, BlockKey, BlockResult, Chain, Figure, Page
 from .parse.page import parse
+from .problem import Problem
 from .render import notebooks
 from .render.page import provenance_markdown, render_page, timing_table
 from .run.execute import Zygote, run_chains

@@ -19,7 +19,7 @@ class ExecDocsError(Exception):
     title = "error"
     code = ""  # the block's source, when the error belongs to a block
     diff = ""  # a unified text diff, for drift
-    figure: object = None  # model.FigureDrift evidence, for figure drift
+    figure: object = None  # problem.FigureDrift evidence, for figure drift
 
     def __init__(self, page: str, line: int, message: str, detail: str = ""):
         self.page, self.line, self.message = page, line, message

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..errors import BlockFailure, Drift, ExecDocsError
-from ..model import Block, BlockKey, BlockResult, Page, Problem
+from ..model import Block, BlockKey, BlockResult, Page
+from ..problem import Problem
 from ..store.record import PageRecord
 from .compare import ignore_whitespace, text_diff, text_matches
 from .output_checks import output_errors

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..check.compare import number_moved, tokens
-from ..model import FigureDrift, Problem
+from ..problem import FigureDrift, Problem
 from ..store.files import write_atomic
 
 Links = Callable[[Problem], "tuple[str, str]"]  # hrefs of (built page, source file); "" for none

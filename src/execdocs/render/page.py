@@ -11,7 +11,8 @@ import math
 import re
 from collections.abc import Callable, Mapping
 
-from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
+from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, apply_edits
+from ..problem import Problem
 from .drift_report import figure_markdown as figure_markdown_of_drift
 from .quiz_html import render_badge_edit, render_edits
 

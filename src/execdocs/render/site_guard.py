@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..model import Page, Problem
+from ..model import Page
+from ..problem import Problem
 from .page import ENGINE_MARKER
 
 

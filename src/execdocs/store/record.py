@@ -16,7 +16,8 @@ from typing import Any
 
 from ..check.compare import image_difference, text_diff, text_matches, thumbnail
 from ..errors import Drift
-from ..model import Block, BlockResult, FigureDrift
+from ..model import Block, BlockResult
+from ..problem import FigureDrift
 from .files import write_atomic
 
 SHARED = "any"  # device key for blocks whose output must not depend on the device
