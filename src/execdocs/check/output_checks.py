@@ -13,7 +13,9 @@ from ..errors import ExecDocsError
 from ..model import Block, BlockResult
 
 MIN_TEXT_PX = 10.0  # the smallest text a figure may show at a 1280 px window (issue 17)
-COLUMN_PX = 688  # Material's text column at a 1280 px window (measured by tests/browser/test_figures.py): wider figures are scaled down to it
+# Material's text column at a 1280 px window (tests/browser/test_figures.py measures it): wider figures
+# are scaled down to it.
+COLUMN_PX = 688
 WARNING_LINE = re.compile(r"^([A-Za-z_][\w.]*Warning): (.*)$", re.MULTILINE)  # as capture formats warnings
 
 
@@ -36,7 +38,7 @@ def shown_text_px(width: int, text_px: float) -> float:
 
 def figure_errors(block: Block, result: BlockResult) -> list[ExecDocsError]:
     """Every figure of the block whose smallest text is too small to read."""
-    errors = []
+    errors: list[ExecDocsError] = []
     for n, fig in enumerate(result.figures, start=1):
         if fig.text_px is None:
             continue

@@ -42,7 +42,7 @@ def _bars(ax) -> list[str]:
     for container in ax.containers:
         if not isinstance(container, BarContainer):
             continue
-        ticks = {round(t, 6): lab.get_text() for t, lab in zip(ax.get_xticks(), ax.get_xticklabels())}
+        ticks = {round(t, 6): lab.get_text() for t, lab in zip(ax.get_xticks(), ax.get_xticklabels(), strict=False)}
         bars = []
         for patch in list(container)[:MAX_BARS]:
             centre = round(patch.get_x() + patch.get_width() / 2, 6)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from typing import Callable
+from collections.abc import Callable
 
 from ..model import Figure
 
