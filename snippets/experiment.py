@@ -77,7 +77,7 @@ def conv_maps(model, image):
 cat = data.cat_image(size=96)
 maps1, maps2 = conv_maps(model, cat)
 fig, ax = plt.subplots(figsize=(2.5, 2.5))
-ax.imshow(cat.permute(1, 2, 0))
+ax.imshow(cat.permute(1, 2, 0).numpy())  # an array: matplotlib warns on a tensor (NumPy 2 copy protocol)
 ax.set_title("Input: cat photo (96×96)")
 ax.axis("off")
 fig = viz.feature_grid(maps1, "conv1 feature maps of the cat (96×96)", ncols=6)

@@ -97,8 +97,28 @@ def test_figures_scraped_in_order_with_alt_and_closed():
     figures = scrape_figures()
     assert plt.get_fignums() == []
     assert len(figures) == 2
-    assert figures[0].alt == "Feature maps. panels: conv1, conv2. axes: epoch vs loss"
-    assert figures[1].alt == "Figure produced by the code block above"
+    assert figures[0].alt == "Figure “Feature maps”: “conv1”; “conv2”, loss against epoch."
+    assert figures[1].alt == ("Figure: a plot: a line goes from 1 to 2 (min 1, max 2) as x goes from 0 to 1.")
     assert figures[0].png.startswith(b"\x89PNG")
-    assert (figures[0].width, figures[0].height) == png_size(figures[0].png)
+    bitmap = png_size(figures[0].png)  # a 2x bitmap shown at half its size
+    assert bitmap[0] - 2 * figures[0].width in (0, 1) and bitmap[1] - 2 * figures[0].height in (0, 1)
     assert figures[0].width > figures[0].height
+    assert figures[0].text_px == round(10 * 100 / 72, 2)  # tick labels: matplotlib's default 10 pt
+
+
+def test_figure_alt_prefers_the_blocks_sentence_and_counts_only_drawn_text():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    fig, (used, spare) = plt.subplots(1, 2, figsize=(4, 2))
+    used.imshow([[0, 1], [2, 3]])
+    used.set_title("big", fontsize=12)
+    used.axis("off")
+    spare.set_title("tiny but hidden", fontsize=3)
+    spare.set_visible(False)
+    fig.execdocs_alt = "A 2×2 image   whose values\nrun from 0 to 3."
+    (figure,) = scrape_figures()
+    assert figure.alt == "A 2×2 image whose values run from 0 to 3."
+    assert figure.text_px == round(12 * 100 / 72, 2)  # the hidden panel's 3 pt title is not drawn

@@ -62,7 +62,7 @@ def test_expected_output_blocks_do_not_repeat_stdout_but_show_stderr_and_figures
                                                                    figures=(fig,)), url)
     assert "exec-output" not in text
     assert "exec-stderr" in text and "UserWarning: hm" in text
-    assert '![A  plot  of things](_exec/fig.png){ .exec-figure loading=lazy width="300" }' in text
+    assert '![A  plot  of things](_exec/fig.png){ .exec-figure loading=lazy width="300" height="200" }' in text
 
 
 def test_intended_exception_is_shown_unexpected_is_not():

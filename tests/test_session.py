@@ -68,7 +68,7 @@ def test_render_outputs_figures_markdown_and_provenance(built):
     assert "| k | 3 |" in out and "exec-output" in out
     figure = [name for name in session.figures]
     assert len(figure) == 1 and figure[0].startswith("_exec/") and f"]({figure[0]})" in out
-    assert "![A line]" in out
+    assert "![Figure “A line”: a plot: a line goes from 0 to 1" in out
     assert 'class="exec-provenance"' in out and "torch" in out
     assert "torch.Size([2, 3])\n```\n\n```{ .text .exec-output" not in out  # expected-output not repeated
     nested = session.render("sub/b.md", figure_prefix="../")

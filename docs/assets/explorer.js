@@ -70,13 +70,19 @@
       if (!r.ok) throw new Error(`explorer.json: HTTP ${r.status}`);
       return r.json();
     })]);
+    // Each network is fetched on its first use: a reader who never switches to the twin never downloads it.
     const sessions = {};
-    for (const [name, file] of Object.entries(data.models)) {
-      sessions[name] = await ort.InferenceSession.create(new URL(file, base).href, { executionProviders: ["wasm"] });
-    }
+    const session = (name) => {
+      if (!sessions[name]) {
+        sessions[name] = ort.InferenceSession.create(new URL(data.models[name], base).href,
+                                                     { executionProviders: ["wasm"] });
+      }
+      return sessions[name];
+    };
+    await session("small_cnn");
     async function run(input, network = "small_cnn") {
       const feeds = { image: new ort.Tensor("float32", input, [1, CHANNELS, SIZE, SIZE]) };
-      const out = await sessions[network].run(feeds);
+      const out = await (await session(network)).run(feeds);
       return { probs: out.probs.data, conv1: out.conv1.data, conv2: out.conv2.data,
                dims: { conv1: out.conv1.dims, conv2: out.conv2.dims } };
     }
@@ -145,6 +151,11 @@
           "what it was trained on."
         : `Back to the network trained on ordinary images. ${change}`;
     }
+    if (state.blank) {
+      return "The canvas is blank. No training image was blank (every one shows a pattern), so a blank input is " +
+        `outside what the network was trained on and its answer means nothing. ${change} Draw something to see a ` +
+        "meaningful prediction.";
+    }
     if (action === "draw") return `Your drawing. ${change}`;
     return `${state.caption}. ${change}`;
   }
@@ -187,6 +198,9 @@
       const d = this.data;
       this.select = el("select", { id: "explorer-pick" });
       d.gallery.forEach((g, k) => this.select.append(el("option", { value: k, text: `${g.label} (validation image ${g.index})` })));
+      // Shown (and selected) once the reader clears the canvas: the picker must not name an image no longer there.
+      this.drawingOption = el("option", { value: "drawing", text: "Your drawing", hidden: "", disabled: "" });
+      this.select.append(this.drawingOption);
       this.canvas = el("canvas", { width: SIZE, height: SIZE, tabindex: 0, class: "explorer-canvas", role: "img",
         "aria-label": "Input image, 32 by 32 pixels", "aria-describedby": "explorer-keys" });
       this.seen = el("canvas", { width: SIZE, height: SIZE, class: "explorer-canvas explorer-seen" });
@@ -213,7 +227,8 @@
       this.maps2 = mapFigure("conv2 feature maps (after ReLU), 16 channels, 16×16", 16, 16);
       const input = el("div", { class: "explorer-input" },
         el("label", { for: "explorer-pick", text: "Validation image" }), this.select,
-        el("figure", {}, this.canvas, el("figcaption", { text: "Input (draw here)" })),
+        el("figure", {}, this.canvas, el("figcaption", { text: "Input (draw here)" })));
+      const controls = el("div", { class: "explorer-controls" },
         el("p", { id: "explorer-keys", class: "explorer-help",
           text: "Draw with the mouse or a finger. With the image focused: arrow keys shift it; P starts the " +
                 "keyboard pen (arrows move it, Space paints, Escape stops)." }),
@@ -223,9 +238,10 @@
           el("label", { for: "explorer-permute", text: "Apply the experiment's fixed pixel permutation" })),
         ...this.networkChoice(),
         el("figure", {}, this.seen, el("figcaption", { text: "What the network sees" })));
-      const output = el("div", { class: "explorer-output" }, this.live, this.probs);
+      // The prediction (probabilities first) sits beside the canvas on wide screens and right under it on phones.
+      const output = el("div", { class: "explorer-output" }, this.probs, this.live);
       const maps = el("div", { class: "explorer-layers" }, this.maps1, this.maps2);
-      this.root.append(el("div", { class: "explorer-app" }, input, output, maps));
+      this.root.append(el("div", { class: "explorer-app" }, input, output, controls, maps));
       this.select.addEventListener("change", () => this.pick(Number(this.select.value)));
       this.permBox.addEventListener("change", () => { this.state.permuted = this.permBox.checked; this.update("permute"); });
       this.canvas.addEventListener("keydown", (e) => this.onKey(e));
@@ -244,13 +260,16 @@
 
     pick(k) {
       const g = this.data.gallery[k];
+      this.drawingOption.hidden = this.drawingOption.disabled = true;
       Object.assign(this.state, { base: decodeGalleryImage(g.pixels), dx: 0, dy: 0,
                                   caption: `Validation image ${g.index}, labelled ${g.label}` });
       this.update("pick");
     }
 
     clear() {
-      Object.assign(this.state, { base: new Float32Array(CHANNELS * PIXELS), dx: 0, dy: 0 });
+      Object.assign(this.state, { base: new Float32Array(CHANNELS * PIXELS), dx: 0, dy: 0, caption: "Your drawing" });
+      this.drawingOption.hidden = this.drawingOption.disabled = false;
+      this.select.value = "drawing";
       this.update("draw");
       this.canvas.focus();
     }
@@ -332,6 +351,7 @@
     update(action) {
       const { base, dx, dy, permuted } = this.state;
       const input = networkInput(base, dx, dy, permuted ? this.data.permutation : null);
+      this.state.blank = input.every((v) => v === 0);
       this.paintInput();
       paintImage(this.seen, input);
       const network = this.state.network;

@@ -60,6 +60,11 @@
     return found.length ? found[0].dataset.option : null;
   }
 
+  /* One closing full stop: option texts that already end in punctuation keep theirs. */
+  function sentence(text) {
+    return /[.!?]$/.test(text) ? text : text + ".";
+  }
+
   function optionText(quiz, letter) {
     var button = quiz.querySelector('.quiz-option[data-option="' + letter + '"]');
     var item = button && (button.closest("li") || button);
@@ -124,7 +129,7 @@
       msg = "Correct! " + state.chosen + " is right.";
     } else if (state.revealed || left === 0) {
       msg = (state.revealed ? "Solution revealed. " : "No attempts left. ") +
-        "The right answer is " + right + ": " + optionText(quiz, right) + ".";
+        "The right answer is " + right + ": " + sentence(optionText(quiz, right));
     } else if (state.tried.length) {
       var last = state.tried[state.tried.length - 1];
       msg = "Not quite: " + last + " is wrong. " + left + (left === 1 ? " attempt" : " attempts") +

@@ -43,6 +43,7 @@ DATA_FILE = "explorer.json"
 REFERENCE_JSON = "explorer_reference.json"
 REFERENCE_BIN = "explorer_reference.bin"
 STATIC_FIGURE = "explorer_static.png"  # what a reader without JavaScript sees instead of the explorer
+STATIC_SIZE_IN, STATIC_DPI = (7.0, 5.4), 200  # shown at 700×540 CSS px (explorer.md): a 2x bitmap
 OUTPUTS = ("probs", "conv1", "conv2")
 # Shifts (dx right, dy down, in pixels) the reference cases cycle through: both signs, both axes.
 SHIFTS = ((1, 0), (0, 1), (-2, 0), (0, -2), (3, -1), (-1, 3), (4, 4), (-4, -3))
@@ -183,19 +184,24 @@ def _static_figure(path: Path, taps: FeatureTaps, image: torch.Tensor, permutati
 
     cases = [("original", image), ("shifted 4 px right", shift_image(image, 4, 0)),
              ("pixels permuted", permute_pixels(image, permutation))]
-    fig, axes = plt.subplots(3, 3, figsize=(8, 4.6), layout="constrained", gridspec_kw={"width_ratios": [1.2, 2, 2]})
+    import textwrap
+
+    # 7 in at 200 dpi: shown 700 px wide (explorer.md) from a 2x bitmap, like the executed figures
+    fig, axes = plt.subplots(3, 3, figsize=STATIC_SIZE_IN, layout="constrained",
+                             gridspec_kw={"width_ratios": [1.5, 2, 2]})
     for row, (name, x) in enumerate(cases):
         out = _run(taps, x)
         k = int(out["probs"][0].argmax())
-        panels = [(x[0].permute(1, 2, 0).numpy(), f"{name}\nnetwork: {class_names[k]} {out['probs'][0, k]:.0%}"),
+        said = textwrap.fill(f"network: {class_names[k]} {out['probs'][0, k]:.0%}", 20)  # within its column
+        panels = [(x[0].permute(1, 2, 0).numpy(), f"{name}\n{said}"),
                   (_montage(out["conv1"][0], 4), "conv1 maps (after ReLU)"),
                   (_montage(out["conv2"][0], 8), "conv2 maps (after ReLU)")]
         for ax, (img, title) in zip(axes[row], panels):
             ax.imshow(img, cmap=None if img.ndim == 3 else "gray", interpolation="nearest")
-            ax.set_title(title, fontsize=8)
+            ax.set_title(title, fontsize=9)
             ax.axis("off")
-    fig.suptitle("The exported network: a shift moves the maps, a permutation scrambles them")
-    fig.savefig(path, dpi=80)
+    fig.suptitle("The exported network: a shift moves the maps, a permutation scrambles them", fontsize=11)
+    fig.savefig(path, dpi=STATIC_DPI)
     plt.close(fig)  # a file for the page's fallback, not a figure shown under the block
 
 

@@ -27,6 +27,7 @@ class Options:
     timeout: float = 120.0  # seconds before the block is killed
     per_device: bool = False  # record one entry per device kind (e.g. training curves)
     output: str = "text"  # "markdown": stdout is inserted as Markdown (tables), not escaped
+    warnings: str = "fail"  # "expected": the block means to publish the warnings it prints
 
     def __post_init__(self) -> None:
         """Numbers are floats however they were written (300 == 300.0), so equal settings hash
@@ -238,11 +239,12 @@ def page_identity(name: str) -> tuple[str, str]:
 class Figure:
     """A matplotlib figure a block left open, saved as PNG bytes."""
 
-    png: bytes
+    png: bytes  # a 2x bitmap (figure_save.SAVE_DPI)
     alt: str
-    width: int
+    width: int  # CSS px it is shown at (its size at figure_save.DISPLAY_DPI)
     height: int
     text: tuple[str, ...] = ()  # every text the figure draws (execdocs.figure_text), compared like output
+    text_px: float | None = None  # its smallest text, in CSS px when shown at ``width``; None: no text
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from ..model import Block, BlockKey, BlockResult, Page
 from ..problem import Problem
 from ..store.record import PageRecord
 from .compare import ignore_whitespace, text_diff, text_matches
+from .output_checks import output_errors
 from .quiz_keys import verify
 
 Results = Mapping[BlockKey, BlockResult]
@@ -86,6 +87,7 @@ def check_page(page: Page, results: Results, record: PageRecord | None, device: 
                 problems.append(not_run(page, block))
             continue
         errors: list[ExecDocsError] = [*block_errors(block, result), *expected_output_errors(page, block, results)]
+        errors = errors or output_errors(block, result)
         if not errors and record is not None and not missing:
             errors = list(record.compare(block, result, device))
         problems.extend(Problem.of(err, block, page) for err in errors)

@@ -52,9 +52,16 @@ def _output(value: str) -> str:
     return value
 
 
+def _warnings(value: str) -> str:
+    if value not in ("fail", "expected"):
+        raise ValueError("must be fail or expected")
+    return value
+
+
 OPTION_TYPES: dict[str, Callable[[str], object]] = {
                 "rtol": _number(False), "atol": _number(False), "image_tol": _number(False),
-                "timeout": _number(True), "per_device": _boolean, "output": _output}
+                "timeout": _number(True), "per_device": _boolean, "output": _output,
+                "warnings": _warnings}
 
 
 @dataclass(frozen=True)

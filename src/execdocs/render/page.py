@@ -7,6 +7,7 @@ the rest).  Nothing here runs code or touches the disk.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 
@@ -33,8 +34,20 @@ def _alt(text: str) -> str:
     return re.sub(r"[\[\]\n]", " ", text).strip()
 
 
+READABLE_PX = 10  # on a narrow screen a figure keeps the width at which its smallest text is this size
+
+
 def figure_markdown(figure: Figure, url: str) -> str:
-    return f'![{_alt(figure.alt)}]({url}){{ .exec-figure loading=lazy width="{figure.width}" }}'
+    """The figure at its display size (its bitmap is 2x), with its smallest text for the browser tests.
+
+    ``--exec-readable-width``: the width under which its text would shrink below READABLE_PX;
+    on a phone the figure keeps it and scrolls sideways in its paragraph (execdocs.css).
+    """
+    attrs = f'.exec-figure loading=lazy width="{figure.width}" height="{figure.height}"'
+    if figure.text_px:
+        readable = min(figure.width, math.ceil(figure.width * READABLE_PX / figure.text_px))
+        attrs += f' data-text-px="{figure.text_px:g}" style="--exec-readable-width: {readable}px"'
+    return f'![{_alt(figure.alt)}]({url}){{ {attrs} }}'
 
 
 def result_markdown(block: Block, result: BlockResult, figure_url: FigureUrl, expected_shown: bool = False) -> str:

@@ -18,10 +18,10 @@ import warnings
 from collections.abc import Callable
 
 from ..model import Artifact, Figure
-from .figure_text import recording_text
+from .figure_alt import alt_text
+from .figure_save import png_size, save_figure  # noqa: F401 - png_size: part of this module's API
 
 MAX_OUTPUT_BYTES = 50_000  # per stream per block; the page and the record stay small
-FIGURE_DPI = 100
 ARTIFACT_NAME = re.compile(r"[A-Za-z0-9._-]+")
 MAX_ARTIFACT_BYTES = 16 * 1024 * 1024  # per chain: artifacts are published with the site
 
@@ -112,45 +112,15 @@ def captured_streams(limit: int = MAX_OUTPUT_BYTES):
         err.finish()
 
 
-def _alt_text(fig) -> str:
-    """Describe a figure from its titles and axis labels (readers of screen readers too)."""
-    parts = []
-    if fig._suptitle is not None and fig._suptitle.get_text():
-        parts.append(fig._suptitle.get_text())
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    if titles:
-        shown = ", ".join(titles[:6]) + (f" and {len(titles) - 6} more" if len(titles) > 6 else "")
-        parts.append(f"panels: {shown}")
-    labels = [f"{ax.get_xlabel()} vs {ax.get_ylabel()}" for ax in fig.axes
-              if ax.get_xlabel() and ax.get_ylabel()]
-    if labels:
-        parts.append("axes: " + "; ".join(dict.fromkeys(labels)))
-    return ". ".join(parts) or "Figure produced by the code block above"
-
-
 def scrape_matplotlib() -> list[Figure]:
-    """Save and close every open matplotlib figure, in creation order."""
+    """Save (2x bitmaps, see figure_save) and close every open matplotlib figure, in creation order."""
     if "matplotlib.pyplot" not in sys.modules:
         return []
     import matplotlib.pyplot as plt
 
-    figures = []
-    for num in plt.get_fignums():
-        fig = plt.figure(num)
-        buffer = io.BytesIO()
-        with recording_text() as text:
-            fig.savefig(buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight",
-                        metadata={"Software": None})
-        png = buffer.getvalue()
-        width, height = png_size(png)
-        figures.append(Figure(png=png, alt=_alt_text(fig), width=width, height=height, text=tuple(text)))
+    figures = [save_figure(plt.figure(num), alt_text) for num in plt.get_fignums()]
     plt.close("all")
     return figures
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    """Width and height from the PNG header (the IHDR chunk is always first)."""
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def _read_at_most(path: str, limit: int) -> bytes:

@@ -1,0 +1,65 @@
+"""Saving one matplotlib figure for the page: a 2x bitmap, its smallest text, and its alt text.
+
+Why 2x: a figure is shown at the size it has at 100 dpi (the scale page code is written
+for: a 7 in figure fills the ~700 px column), but the PNG is saved at 200 dpi so it stays
+sharp on 2x screens and when a reader zooms.  Why record the smallest text: the build
+refuses a figure whose text a reader cannot read (``check_figures``), and the page shows
+it to the browser tests, which measure the size at which it is really displayed.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable
+
+from ..model import Figure
+from .figure_text import recording_text
+
+DISPLAY_DPI = 100  # CSS px per inch at which a figure is shown (its width attribute)
+SAVE_DPI = 2 * DISPLAY_DPI  # bitmap px per inch: every figure is a 2x bitmap
+POINTS_PER_INCH = 72
+
+
+@contextlib.contextmanager
+def drawn_text_sizes():
+    """Collect the font size (pt) of every non-empty text matplotlib draws inside the block.
+
+    Reading sizes at draw time counts exactly what is on the bitmap: texts of hidden axes,
+    of an axis turned off or outside the figure are never drawn, so never counted.
+    """
+    from matplotlib.text import Text
+
+    sizes: list[float] = []
+    draw = Text.draw
+
+    def recording_draw(self, renderer):
+        if self.get_visible() and self.get_text().strip():
+            sizes.append(float(self.get_fontsize()))
+        return draw(self, renderer)
+
+    Text.draw = recording_draw
+    try:
+        yield sizes
+    finally:
+        Text.draw = draw
+
+
+def save_figure(fig, alt_text: Callable[[object], str]) -> Figure:
+    """The figure as a 2x PNG, with its display size, smallest text in CSS px and alt text.
+
+    ``alt_text(fig)`` is called after the save: tick labels exist only once a figure is drawn.
+    """
+    buffer = io.BytesIO()
+    with drawn_text_sizes() as sizes, recording_text() as text:
+        fig.savefig(buffer, format="png", dpi=SAVE_DPI, bbox_inches="tight", metadata={"Software": None})
+    png = buffer.getvalue()
+    width, height = png_size(png)
+    smallest = min(sizes) * DISPLAY_DPI / POINTS_PER_INCH if sizes else None
+    return Figure(png=png, alt=alt_text(fig), width=width * DISPLAY_DPI // SAVE_DPI,  # floor: >= 2x
+                  height=height * DISPLAY_DPI // SAVE_DPI,
+                  text_px=None if smallest is None else round(smallest, 2), text=tuple(text))
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the PNG header (the IHDR chunk is always first)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
