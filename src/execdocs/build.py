@@ -20,7 +20,7 @@ def page_files(docs_dir: Path) -> list[Path]:
 
 
 def prepare(settings: Settings, log=print, zygote: Zygote | None = None) -> Session:
-    """Parse every page and snippet once, run what the cache lacks, publish notebooks.
+    """Parse every page and snippet once and run what the cache lacks.
 
     ``zygote``: the warm fork server to use (``mkdocs serve`` keeps one across rebuilds);
     without one, the process-wide shared zygote is used.
@@ -32,9 +32,5 @@ def prepare(settings: Settings, log=print, zygote: Zygote | None = None) -> Sess
     for path in snippets:
         session.add_page(notebooks.snippet_page(path), path.read_text(), notebooks.snippet_blocks(path))
     session.run()
-    for path in snippets:
-        page = session.pages[notebooks.snippet_page(path)]
-        results = {b.index: session.results[b.key] for b in page.blocks if b.key in session.results}
-        notebooks.publish(path, results, settings.docs_dir / "notebooks")
     log(session.summary())
     return session

@@ -18,6 +18,8 @@ from .cache import ProjectSources, ResultCache, chain_key, guess_device_kind, pa
 from .checks import check_page
 from .durations import save_durations
 from .execute import Zygote, run_chains
+from . import downloads
+from .notebooks import render_snippet, site_page as publish_path
 from .model import Block, BlockKey, BlockResult, Chain, Page, Problem
 from .parse import parse
 from .record import PageRecord, record_name
@@ -155,8 +157,11 @@ class Session:
     def render(self, name: str, figure_prefix: str = "") -> str:
         """The page's Markdown with outputs, quiz widgets, problems and provenance."""
         provenance = provenance_markdown(self.device, self.versions, self.recorded.get(name))
-        return render_page(self.pages[name], self.results, self.problems,
-                           lambda f: figure_prefix + figure_name(f), provenance)
+        page, url = self.pages[name], (lambda f: figure_prefix + figure_name(f))
+        links = downloads.links_markdown(publish_path(name)) if downloads.wants_downloads(page) else ""
+        if name.startswith("../snippets/"):
+            return render_snippet(page, self.results, self.problems, url, provenance, links)
+        return render_page(page, self.results, self.problems, url, provenance, links)
 
     def summary(self) -> str:
         s = self.stats
