@@ -124,12 +124,13 @@ def test_script_runs_top_to_bottom_as_python():
 
 def test_links_go_under_the_title_and_opt_out_works():
     page, results = _page()
-    links = downloads.links_markdown("shapes.md")
+    links = downloads.links_markdown("shapes.md", "cnnlab-0.1.0-py3-none-any.whl")
     body = render_page(page, results, [], lambda f: "f.png", header=links)
     lines = body.split("\n")
-    assert lines[0] == "# Shapes of a convolution" and lines[2] == links
+    assert lines[0] == "# Shapes of a convolution" and "\n".join(lines[2:4]) == links
     assert "(downloads/shapes.ipynb)" in links and "(downloads/shapes.py)" in links
-    assert "(../downloads/snippets/x.ipynb)" in downloads.links_markdown("snippets/x.md")
+    assert "(downloads/cnnlab-0.1.0-py3-none-any.whl)" in links
+    assert "(../downloads/snippets/x.ipynb)" in downloads.links_markdown("snippets/x.md", "w.whl")
     assert downloads.wants_downloads(page)
     assert not downloads.wants_downloads(parse("---\nnotebook: false\n---\n" + PAGE, "a.md"))
     assert not downloads.wants_downloads(parse("# No code\n", "b.md"))

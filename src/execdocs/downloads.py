@@ -53,14 +53,16 @@ def download_stem(site_page: str) -> str:
     return f"{FOLDER}/{site_page.rsplit('.', 1)[0]}"
 
 
-def links_markdown(site_page: str) -> str:
-    """The page's download links (relative to the page), rendered under its title."""
+def links_markdown(site_page: str, wheel: str) -> str:
+    """The page's download links (relative to the page), a paragraph under its title."""
     stem = download_stem(site_page)
     up = "../" * site_page.count("/")
     name = stem.rsplit("/", 1)[-1]
-    return (f'[Download notebook (.ipynb)]({up}{stem}.ipynb){{ .exec-download download="{name}.ipynb" }} · '
-            f'[.py]({up}{stem}.py){{ .exec-download download="{name}.py" }} '
-            f"(runs with torch, torchvision and matplotlib; its first cell installs `cnnlab` from this site)")
+    return (f'[Download notebook (.ipynb)]({up}{stem}.ipynb){{ download="{name}.ipynb" }} · '
+            f'[script (.py)]({up}{stem}.py){{ download="{name}.py" }} · '
+            f'[cnnlab wheel]({up}{FOLDER}/{wheel}){{ download="{wheel}" }}: they run with torch, torchvision '
+            f"and matplotlib, and their first cell installs `cnnlab`, this site's teaching package.\n"
+            "{ .exec-downloads }")
 
 
 def page_parts(page: Page) -> list[Part]:

@@ -84,7 +84,9 @@ def render_snippet(page: Page, results: Mapping[BlockKey, BlockResult], problems
                    figure_url: FigureUrl, provenance: str = "", header: str = "") -> str:
     """A snippet as a site page (pure): title, downloads, problems, then each cell and its outputs."""
     title = snippet_title(page.markdown, page.name)
+    source = page.name.removeprefix("../")
     chunks = [f"# {title}", header] if header else [f"# {title}"]
+    chunks.append(f"The program `{source}`, as the site's build ran it: each cell, then what it printed and drew.")
     chunks += [problem_markdown(p.title, p.detail) for p in problems if p.page == page.name]
     for part in snippet_parts(page):
         if isinstance(part, Prose):

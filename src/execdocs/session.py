@@ -19,6 +19,7 @@ from .checks import check_page
 from .durations import save_durations
 from .execute import Zygote, run_chains
 from . import downloads
+from .wheel import wheel_name
 from .notebooks import render_snippet, site_page as publish_path
 from .model import Block, BlockKey, BlockResult, Chain, Page, Problem
 from .parse import parse
@@ -158,7 +159,7 @@ class Session:
         """The page's Markdown with outputs, quiz widgets, problems and provenance."""
         provenance = provenance_markdown(self.device, self.versions, self.recorded.get(name))
         page, url = self.pages[name], (lambda f: figure_prefix + figure_name(f))
-        links = downloads.links_markdown(publish_path(name)) if downloads.wants_downloads(page) else ""
+        links = downloads.links_markdown(publish_path(name), wheel_name(self.settings.project_root)) if downloads.wants_downloads(page) else ""
         if name.startswith("../snippets/"):
             return render_snippet(page, self.results, self.problems, url, provenance, links)
         return render_page(page, self.results, self.problems, url, provenance, links)

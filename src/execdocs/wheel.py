@@ -15,7 +15,9 @@ import os
 import subprocess
 import sys
 import tempfile
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .files import write_atomic
@@ -43,6 +45,13 @@ class Wheel:
         return self.name.split("-")[1]
 
 
+@lru_cache(maxsize=8)
+def wheel_name(project_root: Path) -> str:
+    """The wheel's file name from the metadata alone (pages link to it without building it)."""
+    project = tomllib.loads((Path(project_root) / METADATA_DIR / "pyproject.toml").read_text())["project"]
+    return f"{project['name']}-{project['version']}-py3-none-any.whl"
+
+
 def _inputs(project_root: Path) -> list[Path]:
     """Every file that goes into the wheel, in a stable order (what the cache key hashes)."""
     metadata = sorted(p for p in (project_root / METADATA_DIR).iterdir() if p.is_file())
@@ -64,6 +73,9 @@ def build_wheel(project_root: Path, cache_dir: Path) -> Wheel:
     if not cached:
         _build_into(project_root, folder)
         cached = sorted(folder.glob(f"{PACKAGE}-*.whl"))
+    if cached[0].name != wheel_name(project_root):
+        raise WheelError(f"the {PACKAGE} build made {cached[0].name}, but {METADATA_DIR}/pyproject.toml "
+                         f"names {wheel_name(project_root)}: fix the version there")
     return Wheel(cached[0].name, cached[0].read_bytes())
 
 
