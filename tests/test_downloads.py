@@ -109,6 +109,7 @@ def test_setup_cell_installs_from_site_url_or_asks_for_the_file():
     _, offline = _notebook(url="")
     local = offline["cells"][1]["source"]
     assert "http" not in local and "FileNotFoundError" in local and "built without a site_url" in local
+    assert "which you download beside this notebook" in offline["cells"][0]["source"]
     for source in (setup, local):
         ast.parse(source)
 

@@ -114,9 +114,10 @@ def setup_code(page: Page, site: Site) -> str:
 
 def intro_markdown(title: str, site_page: str, site: Site) -> str:
     page_url = site_link_mapper(site.url)(site_page) if site.url else site_page.rsplit(".", 1)[0] + ".html"
+    source = "from the site" if site.url else f"from `{site.wheel}`, which you download beside this notebook"
     return (f"# {title}\n\nThis notebook is the page [{title}]({page_url}) of *Why CNNs see*, with the "
             "outputs the site recorded. It runs with torch, torchvision and matplotlib installed: the "
-            "first code cell installs `cnnlab`, the site's teaching package, from the site.")
+            f"first code cell installs `cnnlab`, the site's teaching package, {source}.")
 
 
 def page_title(parts: list[Part], fallback: str) -> tuple[str, list[Part]]:
