@@ -46,5 +46,5 @@ def sample_items() -> list[ReportItem]:
                    page_href="../site/metrics.html", source_href="../docs/metrics.md"),
         ReportItem("../snippets/prove_it.py", 12, "block failed",
                    "snippets/prove_it.py:12: unexpected AssertionError: the CNN's edge vanished <script>",
-                   code="assert cnn_acc - mlp_acc > 0.1, 'claim'", page_href="../site/notebooks/prove_it.html"),
+                   code="assert cnn_acc - mlp_acc > 0.1, 'claim'", page_href="../site/snippets/prove_it.html"),
     ]

@@ -22,8 +22,12 @@ def page_parts(page: Page) -> tuple[str, list[downloads.Part]]:
 
 
 def site_files(session: Session, site_url: str) -> dict[str, bytes]:
-    """The wheel, and each learner page's notebook and script, keyed by their path in the site."""
+    """The wheel, and each learner page's notebook and script, keyed by their path in the site.
+
+    From then on the session's pages link their downloads (``Session.wheel``): a build that
+    publishes none (a tiny test site without this hook) renders no links to missing files."""
     wheel = build_wheel(session.settings.project_root, session.settings.cache_dir)
+    session.wheel = wheel.name
     site = downloads.Site(url=_with_slash(site_url), wheel=wheel.name)
     files = {wheel.site_path: wheel.data}
     for name, page in session.pages.items():

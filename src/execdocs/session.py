@@ -19,7 +19,6 @@ from .checks import check_page
 from .durations import save_durations
 from .execute import Zygote, run_chains
 from . import downloads
-from .wheel import wheel_name
 from .notebooks import render_snippet, site_page as publish_path
 from .model import Block, BlockKey, BlockResult, Chain, Page, Problem
 from .parse import parse
@@ -58,6 +57,7 @@ class Session:
         self.timings: list[dict] = []
         self.recorded: dict[str, str | None] = {}  # page -> date of its record
         self.stats = {"ran": 0, "cached": 0, "skipped": 0}
+        self.wheel: str | None = None  # set when downloads are published (publish.site_files): pages link them
 
     @property
     def markdown(self) -> dict[str, str]:
@@ -159,7 +159,8 @@ class Session:
         """The page's Markdown with outputs, quiz widgets, problems and provenance."""
         provenance = provenance_markdown(self.device, self.versions, self.recorded.get(name))
         page, url = self.pages[name], (lambda f: figure_prefix + figure_name(f))
-        links = downloads.links_markdown(publish_path(name), wheel_name(self.settings.project_root)) if downloads.wants_downloads(page) else ""
+        links = (downloads.links_markdown(publish_path(name), self.wheel)
+                 if self.wheel and downloads.wants_downloads(page) else "")
         if name.startswith("../snippets/"):
             return render_snippet(page, self.results, self.problems, url, provenance, links)
         return render_page(page, self.results, self.problems, url, provenance, links)
