@@ -7,11 +7,11 @@ import textwrap
 
 import nbformat
 
-from execdocs import downloads
+from execdocs.render import downloads
 from execdocs.model import BlockResult, ExceptionInfo, Figure
-from execdocs.notebook_prose import ProseConverter, site_link_mapper
-from execdocs.parse import parse
-from execdocs.render import render_page
+from execdocs.render.notebook_prose import ProseConverter, site_link_mapper
+from execdocs.parse.page import parse
+from execdocs.render.page import render_page
 
 PAGE = textwrap.dedent('''\
     # Shapes of a convolution

@@ -21,9 +21,9 @@ import nbformat
 import pytest
 
 from execdocs import publish
-from execdocs.cache import guess_device_kind
-from execdocs.compare import text_diff, text_matches
-from execdocs.record import PageRecord
+from execdocs.store.cache import guess_device_kind
+from execdocs.check.compare import text_diff, text_matches
+from execdocs.store.record import PageRecord
 from execdocs.session import Session, Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from execdocs.model import BlockResult, Figure
-from execdocs.notebooks import (parse_cells, render_snippet, site_page, snippet_blocks, snippet_page,
-                                snippet_parts)
-from execdocs.parse import parse
+from execdocs.parse.page import parse
+from execdocs.render.notebooks import (parse_cells, render_snippet, site_page, snippet_blocks, snippet_page,
+                                       snippet_parts)
 
 SNIPPET = '''"""Demo: a tiny snippet
 

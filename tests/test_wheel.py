@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from execdocs import wheel as wheel_module
-from execdocs.wheel import WheelError, build_wheel, input_digest, wheel_name
+from execdocs.store import wheel as wheel_module
+from execdocs.store.wheel import WheelError, build_wheel, input_digest, wheel_name
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import downloads, notebooks
+from .render import downloads, notebooks
 from .model import Page
-from .notebooks import site_page
+from .render.notebooks import site_page
 from .session import Session
-from .wheel import build_wheel
+from .store.wheel import build_wheel
 
 
 def page_parts(page: Page) -> tuple[str, list[downloads.Part]]:

@@ -3,7 +3,7 @@
 Built from what the page executed (pure: page, results, site settings in; file contents
 out): prose as Markdown cells, each block as a code cell with the outputs the build
 recorded, chains in page order.  The pages import ``cnnlab``, which a reader does not
-have, so the first code cell installs the wheel the site publishes (``wheel.py``), from
+have, so the first code cell installs the wheel the site publishes (``store/wheel.py``), from
 ``site_url`` when the site has one, else from a file the reader downloads next to the
 notebook.  All cells share one namespace (a notebook has one), so each chain's first cell
 starts with ``fresh_start()``: the seeds and thread count the engine gives every chain,
@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Union
 
-from .model import Block, BlockKey, BlockResult, Page
+from ..model import Block, BlockKey, BlockResult, Page
 from .notebook_prose import FRONT_MATTER, ProseConverter, site_link_mapper
 
 FOLDER = "downloads"

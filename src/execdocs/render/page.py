@@ -11,9 +11,9 @@ import re
 from typing import Callable, Mapping
 
 from .drift_report import figure_markdown as figure_markdown_of_drift
+from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
+from ..parse.page import fence_mask
 from .notebook_prose import FRONT_MATTER
-from .parse import fence_mask
-from .model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
 from .quiz_html import render_badge_edit, render_edits
 
 FigureUrl = Callable[[Figure], str]

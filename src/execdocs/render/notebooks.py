@@ -15,9 +15,9 @@ from pathlib import Path
 
 from typing import Mapping
 
+from ..model import Block, BlockKey, BlockResult, Options, Page, Problem
 from .downloads import Prose
-from .model import Block, BlockKey, BlockResult, Options, Page, Problem
-from .render import FigureUrl, problem_markdown, result_markdown
+from .page import FigureUrl, problem_markdown, result_markdown
 
 CELL = re.compile(r"^# %%(.*)$")
 # Snippets train models: their numbers legitimately differ between CPU and GPU.
