@@ -62,6 +62,9 @@ def plain_python(tmp_path_factory):
     own = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                               check=True, capture_output=True, text=True).stdout.strip())
     (own / "project-packages.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    probe = "import importlib.util; print(importlib.util.find_spec('cnnlab'))"
+    lacking = subprocess.run([python, "-c", probe], capture_output=True, text=True, cwd=venv, env=plain_env())
+    assert lacking.stdout.strip() == "None", "cnnlab is importable before the notebook installs it"
     return python
 
 
@@ -71,11 +74,11 @@ def plain_env() -> dict:
     return {**env, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 
 
-def test_plain_interpreter_has_torch_but_not_cnnlab(plain_python, tmp_path):
-    probe = "import torch, torchvision, matplotlib, importlib.util; print(importlib.util.find_spec('cnnlab'))"
+def test_plain_interpreter_has_torch_but_not_the_source_tree(plain_python, tmp_path):
+    probe = "import sys, torch, torchvision, matplotlib; print(sys.path)"
     done = subprocess.run([plain_python, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=plain_env())
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "None"
+    assert str(ROOT / "src") not in done.stdout
 
 
 @pytest.mark.slow  # 185 s on this shared 2-core machine (user time ~40 s): a kernel, pip, torch twice
