@@ -131,14 +131,14 @@ def test_links_go_under_the_title_and_opt_out_works():
     assert lines[0] == "# Shapes of a convolution" and "\n".join(lines[2:4]) == links
     assert "(downloads/shapes.ipynb)" in links and "(downloads/shapes.py)" in links
     assert "(downloads/cnnlab-0.1.0-py3-none-any.whl)" in links
-    assert "(../downloads/snippets/x.ipynb)" in downloads.links_markdown("snippets/x.md", "w.whl")
+    assert "(../downloads/notebooks/x.ipynb)" in downloads.links_markdown("notebooks/x.md", "w.whl")
     assert downloads.wants_downloads(page)
     assert not downloads.wants_downloads(parse("---\nnotebook: false\n---\n" + PAGE, "a.md"))
     assert not downloads.wants_downloads(parse("# No code\n", "b.md"))
 
 
 def test_link_mapper_resolves_against_the_site():
-    to_site = site_link_mapper("https://x.org/", "snippets")
+    to_site = site_link_mapper("https://x.org/", "notebooks")
     assert to_site("../data.md#switching") == "https://x.org/data.html#switching"
     assert to_site("https://pytorch.org") == "https://pytorch.org" and to_site("#here") == "#here"
     assert site_link_mapper("../")("assets/a.png") == "../assets/a.png"

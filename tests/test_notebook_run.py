@@ -24,7 +24,8 @@ from execdocs import publish
 from execdocs.store.cache import guess_device_kind
 from execdocs.check.compare import text_diff, text_matches
 from execdocs.store.record import PageRecord
-from execdocs.session import Session, Settings
+from execdocs.build import Build
+from execdocs.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("index.md", "pipeline.md")  # a short page, and the pipeline (training, tables, a quiz)
@@ -41,7 +42,7 @@ def published(tmp_path_factory):
     """The two pages' downloads as the site publishes them (site_url empty: the wheel is a local file)."""
     settings = Settings(docs_dir=ROOT / "docs", project_root=ROOT, records_dir=ROOT / "records",
                         cache_dir=Path(os.environ.get("EXECDOCS_CACHE", ROOT / ".cache" / "execdocs")))
-    session = Session(settings, log=lambda _m: None)
+    session = Build(settings, log=lambda _m: None)
     for page in PAGES:
         session.add_page(page, (ROOT / "docs" / page).read_text())
     session.run()

@@ -48,4 +48,4 @@ def test_snippet_renders_as_a_page_with_its_outputs(tmp_path):
     assert body.startswith("# Demo: a tiny snippet\n\nLINKS\n\n")
     assert "Some *prose*." in body and "```python\nx = 1\nprint(x)\n```" in body
     assert body.index("print(x + 1)") < body.index("![A plot](../_exec/f.png)")
-    assert site_page(page.name) == "snippets/demo.md"
+    assert site_page(page.name) == "notebooks/demo.md" and page.url == "notebooks/demo.html"

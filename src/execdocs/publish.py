@@ -7,21 +7,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .render import downloads, notebooks
+from .build import Build
 from .model import Page
+from .render import downloads, notebooks
 from .render.notebooks import site_page
-from .session import Session
 from .store.wheel import build_wheel
 
 
 def page_parts(page: Page) -> tuple[str, list[downloads.Part]]:
     """(title, parts) of a Markdown page or a snippet."""
-    if page.name.startswith("../"):
+    if page.kind == "snippet":
         return notebooks.snippet_title(page.markdown, Path(page.name).stem), notebooks.snippet_parts(page)
     return downloads.page_title(downloads.page_parts(page), Path(page.name).stem)
 
 
-def site_files(session: Session, site_url: str) -> dict[str, bytes]:
+def site_files(session: Build, site_url: str) -> dict[str, bytes]:
     """The wheel, and each learner page's notebook and script, keyed by their path in the site.
 
     From then on the session's pages link their downloads (``Session.wheel``): a build that
@@ -41,10 +41,10 @@ def site_files(session: Session, site_url: str) -> dict[str, bytes]:
     return files
 
 
-def snippet_pages(session: Session) -> dict[str, str]:
-    """Each snippet rendered as a site page (``snippets/<stem>.md``), like any Markdown page."""
+def snippet_pages(session: Build) -> dict[str, str]:
+    """Each snippet rendered as a site page (``notebooks/<stem>.md``), like any Markdown page."""
     return {site_page(name): session.render(name, figure_prefix="../")
-            for name in session.pages if name.startswith("../snippets/")}
+            for name, page in session.pages.items() if page.kind == "snippet"}
 
 
 def _with_slash(url: str) -> str:

@@ -19,7 +19,7 @@ def learner_pages() -> set[str]:
     """docs/*.md with a python block and no ``notebook: false`` front matter, and every snippet."""
     pages = {f"{p.stem}.html" for p in (ROOT / "docs").glob("*.md")
              if "\n```python\n" in p.read_text() and not re.match(r"---\n(.*\n)*?notebook:\s*false", p.read_text())}
-    return pages | {f"snippets/{p.stem}.html" for p in (ROOT / "snippets").glob("*.py")}
+    return pages | {f"notebooks/{p.stem}.html" for p in (ROOT / "snippets").glob("*.py")}
 
 
 def test_every_learner_page_offers_downloads(site_dir, bx):

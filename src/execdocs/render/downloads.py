@@ -14,8 +14,8 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Union
 
 from ..model import Block, BlockKey, BlockResult, Page
 from .notebook_prose import FRONT_MATTER, ProseConverter, site_link_mapper
@@ -31,7 +31,7 @@ class Prose:
     text: str
 
 
-Part = Union[Prose, Block]
+Part = Prose | Block
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,8 @@ def setup_code(page: Page, site: Site) -> str:
                  f"# folder into the folder this notebook runs in.\n"
                  f'CNNLAB_WHEEL = "{site.wheel}"\n'
                  f"if importlib.util.find_spec(\"cnnlab\") is None and not os.path.exists(CNNLAB_WHEEL):\n"
-                 f'    raise FileNotFoundError(f"download {{CNNLAB_WHEEL}} from the site\'s {FOLDER}/ folder into {{os.getcwd()}}")\n'
+                 f'    raise FileNotFoundError(f"download {{CNNLAB_WHEEL}} from the site\'s {FOLDER}/ folder "\n'
+                 f'                            f"into {{os.getcwd()}}")\n'
                  f'requirement = f"cnnlab{extra} @ {{pathlib.Path(CNNLAB_WHEEL).resolve().as_uri()}}"\n')
     return ("# Setup: install cnnlab, the site's small teaching package, unless it is installed.\n"
             "import importlib.util, os, pathlib, subprocess, sys\n\n" + where +

@@ -11,11 +11,12 @@ next (a page's prose is cut into segments by its code blocks).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
-CONTAINER = re.compile(r'^(?P<indent>\s*)(?P<kind>!!!|\?\?\?\+?|===\+?)\s*(?P<type>[\w-]*)\s*(?:"(?P<title>[^"]*)")?\s*$')
+CONTAINER = re.compile(  # admonition (!!!), collapsible (???, ???+) or tab (===) header
+    r'^(?P<indent>\s*)(?P<kind>!!!|\?\?\?\+?|===\+?)\s*(?P<type>[\w-]*)\s*(?:"(?P<title>[^"]*)")?\s*$')
 QUIZ_DIV = re.compile(r"^\s*(<div\b[^>]*\bmarkdown\b[^>]*>|</div>)\s*$")
 TICKED = re.compile(r"^(\s*[-*+]\s+)\[[xX]\](\s)")
 ATTR_LIST = re.compile(r"\{\s*[.#:][^{}\n]*\}|\{\s*\w+=\"[^\"]*\"[^{}\n]*\}")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
-from typing import Mapping
-
-from ..model import Block, BlockKey, BlockResult, Options, Page, Problem
+from ..model import Block, BlockKey, BlockResult, Options, Page
+from ..problem import Problem
 from .downloads import Prose
 from .page import FigureUrl, problem_markdown, result_markdown
 
@@ -30,15 +30,18 @@ def snippet_page(path: Path) -> str:
 
 
 def site_page(name: str) -> str:
-    """Where a page lives in the site: a snippet's page is ``snippets/<stem>.md``, generated."""
+    """Where a page's source lives in the site: a snippet's is ``notebooks/<stem>.md``, generated
+    (so it is published at ``Page.url``, ``notebooks/<stem>.html``)."""
     if name.startswith("../snippets/"):
-        return f"snippets/{Path(name).stem}.md"
+        return f"notebooks/{Path(name).stem}.md"
     return name
 
 
 def parse_cells(source: str) -> list[tuple[str, int, str]]:
     """(kind, line of its first text line, text) of each cell; markdown loses '# '."""
-    cells, kind, start, body = [], "code", 1, []
+    cells: list[tuple[str, int, list[str]]] = []
+    kind, start = "code", 1
+    body: list[str] = []
     for n, line in enumerate(source.splitlines(), 1):
         if m := CELL.match(line):
             cells.append((kind, start, body))
@@ -59,7 +62,7 @@ def parse_cells(source: str) -> list[tuple[str, int, str]]:
 def snippet_blocks(path: Path) -> list[Block]:
     """Each code cell is a block; all cells share one namespace (a cont chain)."""
     page = snippet_page(path)
-    blocks = []
+    blocks: list[Block] = []
     for kind, start, text in parse_cells(path.read_text()):
         if kind != "code":
             continue

@@ -10,8 +10,8 @@ environment) and cached by the content of its inputs, so an unchanged cnnlab cos
 from __future__ import annotations
 
 import hashlib
-import shutil
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
