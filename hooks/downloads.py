@@ -11,10 +11,10 @@ from execdocs.workspace import workspace
 
 def on_files(files, config, **kwargs):
     ws = workspace(config.config_file_path)
-    if ws.session is None:
+    if ws.build is None:
         return files
-    for name, content in publish.site_files(ws.session, config.site_url or "").items():
+    for name, content in publish.site_files(ws.build, config.site_url or "").items():
         files.append(File.generated(config, name, content=content))
-    for name, markdown in publish.snippet_pages(ws.session).items():
+    for name, markdown in publish.snippet_pages(ws.build).items():
         files.append(File.generated(config, name, content=markdown))
     return files

@@ -45,6 +45,11 @@ class Wheel:
         return self.name.split("-")[1]
 
 
+def publishes_wheel(project_root: Path) -> bool:
+    """Whether the project describes a cnnlab wheel (tiny test sites do not)."""
+    return (Path(project_root) / METADATA_DIR / "pyproject.toml").is_file()
+
+
 @lru_cache(maxsize=8)
 def wheel_name(project_root: Path) -> str:
     """The wheel's file name from the metadata alone (pages link to it without building it)."""
