@@ -21,7 +21,6 @@ import nbformat
 import pytest
 
 from execdocs import publish
-from execdocs.store.cache import guess_device_kind
 from execdocs.check.compare import text_diff, text_matches
 from execdocs.store.record import PageRecord
 from execdocs.build import Build
@@ -98,7 +97,7 @@ def test_downloaded_notebook_prints_what_the_page_recorded(page, published, plai
     code = [cell for cell in ran.cells if cell.cell_type == "code"]
     blocks = sorted(session.pages[page].blocks, key=lambda b: b.line)
     assert len(code) == len(blocks) + 1  # the setup cell, then one cell per block
-    record, device = PageRecord(ROOT / "records", page), guess_device_kind()
+    record, device = PageRecord(ROOT / "records", page), session.settings.device
     for block, cell in zip(blocks, code[1:]):
         entry = record.entry(block, device)
         expected = "\n".join(entry["stdout"])
