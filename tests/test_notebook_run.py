@@ -81,7 +81,7 @@ def test_plain_interpreter_has_torch_but_not_the_source_tree(plain_python, tmp_p
     assert str(ROOT / "src") not in done.stdout
 
 
-@pytest.mark.slow  # 185 s on this shared 2-core machine (user time ~40 s): a kernel, pip, torch twice
+@pytest.mark.slow  # 125-225 s on this shared 2-core machine (user time ~40 s): a kernel, pip, torch twice
 @pytest.mark.parametrize("page", PAGES)
 def test_downloaded_notebook_prints_what_the_page_recorded(page, published, plain_python, tmp_path):
     site, session = published
