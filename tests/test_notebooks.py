@@ -1,12 +1,10 @@
-"""notebooks: snippet cells become one cont chain and a valid executed notebook."""
+"""notebooks: snippet cells become one cont chain, rendered as a page with its outputs."""
 from __future__ import annotations
 
-import json
-
-import nbformat
-
 from execdocs.model import BlockResult, Figure
-from execdocs.render.notebooks import build_notebook, parse_cells, publish, snippet_blocks
+from execdocs.parse.page import parse
+from execdocs.render.notebooks import (parse_cells, render_snippet, site_page, snippet_blocks, snippet_page,
+                                       snippet_parts)
 
 SNIPPET = '''"""Demo: a tiny snippet
 
@@ -38,16 +36,16 @@ def test_cells_and_blocks(tmp_path):
     assert lines[blocks[1].line] == "x = 1"  # line+1 (1-based) is the first code line
 
 
-def test_notebook_is_valid_and_has_outputs(tmp_path):
+def test_snippet_renders_as_a_page_with_its_outputs(tmp_path):
     path = tmp_path / "demo.py"
     path.write_text(SNIPPET)
+    page = parse(SNIPPET, snippet_page(path), snippet_blocks(path))
     fig = Figure(png=b"\x89PNG fake", alt="A plot", width=10, height=10)
-    results = {1: BlockResult(stdout="1\n"), 2: BlockResult(stdout="2\n", figures=(fig,))}
-    publish(path, results, tmp_path / "out")
-    nb = nbformat.read(tmp_path / "out" / "demo.ipynb", as_version=4)
-    nbformat.validate(nb)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code[1].outputs[0]["text"] == "1\n"
-    assert code[2].outputs[1]["data"]["text/plain"] == "A plot"
-    assert nb.cells[0].source.startswith("# Demo: a tiny snippet")
-    assert (tmp_path / "out" / "demo.py").read_text() == SNIPPET
+    results = {(page.name, 1): BlockResult(stdout="1\n"), (page.name, 2): BlockResult(stdout="2\n", figures=(fig,))}
+    parts = snippet_parts(page)
+    assert [type(p).__name__ for p in parts] == ["Block", "Prose", "Block", "Block"]
+    body = render_snippet(page, results, [], lambda f: "../_exec/f.png", header="LINKS")
+    assert body.startswith("# Demo: a tiny snippet\n\nLINKS\n\n")
+    assert "Some *prose*." in body and "```python\nx = 1\nprint(x)\n```" in body
+    assert body.index("print(x + 1)") < body.index("![A plot](../_exec/f.png)")
+    assert site_page(page.name) == "notebooks/demo.md" and page.url == "notebooks/demo.html"

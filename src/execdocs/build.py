@@ -18,10 +18,10 @@ from .check.checks import check_page
 from .check.stale import orphan_problem, orphan_records, remove_orphan, stale_entries
 from .model import Block, BlockKey, BlockResult, Chain, Figure, Page
 from .parse.page import parse
-from .parse.sources import read_source, unreadable
+from .parse.sources import read_source
 from .problem import Problem
-from .render import notebooks
-from .render.page import provenance_markdown, render_page, timing_table
+from .render import downloads, notebooks
+from .render.page import FigureUrl, provenance_markdown, render_page, timing_table
 from .run.execute import Zygote, run_chains
 from .scale.shard import Work, estimate, priority
 from .settings import Settings
@@ -70,6 +70,7 @@ class Build:
         self.timings: list[dict] = []
         self.recorded: dict[str, str | None] = {}  # page -> date of its record
         self.stats = {"ran": 0, "cached": 0, "shared": 0, "skipped": 0}  # shared: same chain ran in this build
+        self.wheel: str | None = None  # set when downloads are published (publish.site_files): pages link them
 
     # -- plan ----------------------------------------------------------------------------
     def plan(self) -> None:
@@ -237,30 +238,26 @@ class Build:
         self.recorded[page.name] = record.recorded
 
     def run(self, select: Callable[[Chain], bool] | None = None) -> Build:
-        """Plan, execute, check, accept, then publish the snippets' notebooks."""
+        """Plan, execute, check and accept (the downloads are published by ``publish.site_files``)."""
         if not self.pages:
             self.plan()
         self.execute(select)
         self.check()
         self.accept()
-        self.publish_notebooks()
         self.log(self.summary())
         return self
-
-    def publish_notebooks(self) -> None:
-        for path in self.snippet_files():
-            page = self.pages[notebooks.snippet_page(path)]
-            if unreadable(page):
-                continue
-            results = {b.index: self.results[b.key] for b in page.blocks if b.key in self.results}
-            notebooks.publish(path, results, self.settings.docs_dir / "notebooks")
 
     # -- render --------------------------------------------------------------------------
     def render(self, name: str, figure_prefix: str = "") -> str:
         """The page's Markdown with outputs, quiz widgets, problems and provenance."""
         provenance = provenance_markdown(self.device, self.versions, self.recorded.get(name))
-        return render_page(self.pages[name], self.results, self.problems,
-                           lambda f: figure_prefix + figure_name(f), provenance)
+        page = self.pages[name]
+        url: FigureUrl = lambda f: figure_prefix + figure_name(f)  # noqa: E731
+        links = (downloads.links_markdown(notebooks.site_page(name), self.wheel)
+                 if self.wheel and downloads.wants_downloads(page) else "")
+        if page.kind == "snippet":
+            return notebooks.render_snippet(page, self.results, self.problems, url, provenance, links)
+        return render_page(page, self.results, self.problems, url, provenance, links)
 
     def summary(self) -> str:
         s = self.stats

@@ -2,8 +2,8 @@
 
 ``python -m execdocs render --out DIR`` writes what the hooks hand MkDocs: every page's
 Markdown with its outputs, quiz widgets and provenance, the figures and artifacts blocks
-produced, the timing page, and every other file of the docs folder (assets, images, the
-snippets' notebooks).  A generator without the hooks (MkDocs 2, Zensical, ...) then builds
+produced, the timing page, the downloads and snippet pages (``publish``), and every other
+file of the docs folder (assets, images).  A generator without the hooks (MkDocs 2, Zensical, ...) then builds
 the same pages from ``DIR``; the guard (``render.site_guard``) checks that it did.
 """
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from . import publish
 from .build import Build
 from .store.files import write_atomic
+from .store.wheel import publishes_wheel
 
 TIMING_PAGE = "execution-times.md"
 
@@ -23,6 +25,9 @@ def export(build: Build, out: Path) -> list[Path]:
     docs = build.settings.docs_dir
     shutil.copytree(docs, out, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
     written = []
+    if publishes_wheel(build.settings.project_root):  # the project's downloads, as hooks/downloads.py adds them
+        written += [_write(out / name, content) for name, content in publish.site_files(build, "").items()]
+        written += [_write(out / name, text.encode()) for name, text in publish.snippet_pages(build).items()]
     for page in build.pages.values():
         if page.kind == "page":
             prefix = "../" * page.name.count("/")

@@ -110,9 +110,10 @@ def pytest_generate_tests(metafunc):
         pages = site_pages(built_site())
     if "page_name" in wanted:
         metafunc.parametrize("page_name", pages)
-    if "notebook_page" in wanted:
-        notebooks = [p for p in pages if p.startswith("notebooks/")] or ["notebooks/(none built)"]
-        metafunc.parametrize("notebook_page", notebooks)
+    if "notebook_page" in wanted:  # pages that offer downloads (the class of the links' paragraph)
+        site = built_site() if not _deselecting_browser(metafunc.config) else None
+        offering = [p for p in pages if site and "exec-downloads" in (site / p).read_text()]
+        metafunc.parametrize("notebook_page", offering or ["(none built)"])
 
 
 @pytest.fixture(scope="session")

@@ -1,49 +1,56 @@
-"""Each notebook page offers its example as .py and .ipynb; both download and are valid."""
+"""Every learner page offers its notebook, its script and the cnnlab wheel; each downloads and is usable."""
 from __future__ import annotations
 
-import json
-from pathlib import PurePosixPath
-from urllib.parse import urljoin, urlsplit
+import io
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import urljoin
 from urllib.request import urlopen
 
 import nbformat
 import pytest
 
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_there_are_notebook_pages(site_dir, bx):
-    assert [p for p in bx.site_pages(site_dir) if p.startswith("notebooks/")], \
-        "the site has no notebooks/*.html page"
+def learner_pages() -> set[str]:
+    """docs/*.md with a python block and no ``notebook: false`` front matter, and every snippet."""
+    pages = {f"{p.stem}.html" for p in (ROOT / "docs").glob("*.md")
+             if "\n```python\n" in p.read_text() and not re.match(r"---\n(.*\n)*?notebook:\s*false", p.read_text())}
+    return pages | {f"notebooks/{p.stem}.html" for p in (ROOT / "snippets").glob("*.py")}
 
 
-def test_notebook_page_links_py_and_ipynb(watched, site_url, notebook_page, bx):
+def test_every_learner_page_offers_downloads(site_dir, bx):
+    offering = {p for p in bx.site_pages(site_dir) if "exec-downloads" in (site_dir / p).read_text()}
+    assert offering == learner_pages()
+
+
+def _fetch(url: str) -> bytes:
+    with urlopen(url, timeout=10) as resp:
+        assert resp.status == 200, url
+        return resp.read()
+
+
+def test_download_links_give_notebook_script_and_wheel(watched, site_url, notebook_page, bx):
     page, w = watched
-    if notebook_page.endswith("(none built)"):
-        pytest.fail("no notebook pages were built")
+    if notebook_page == "(none built)":
+        pytest.fail("no page of the site offers downloads")
     url = site_url + notebook_page
     page.goto(url)
     bx.settle(page)
-    stem = PurePosixPath(notebook_page).stem
-    hrefs = page.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
-    targets = {}
-    for href in hrefs:
-        path = PurePosixPath(urlsplit(href).path)
-        if path.stem == stem and path.suffix in (".py", ".ipynb"):
-            targets[path.suffix] = urljoin(url, href)
-    assert set(targets) == {".py", ".ipynb"}, f"{notebook_page} links {sorted(targets)}; wants .py and .ipynb"
+    links = page.eval_on_selector_all(".exec-downloads a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
+    assert [text for text, _ in links] == ["Download notebook (.ipynb)", "script (.py)", "cnnlab wheel"]
+    notebook_url, script_url, wheel_url = (urljoin(url, href) for _, href in links)
 
-    with urlopen(targets[".ipynb"], timeout=10) as resp:
-        assert resp.status == 200
-        raw = resp.read().decode("utf-8")
-    notebook = nbformat.reads(raw, as_version=4)
+    notebook = nbformat.reads(_fetch(notebook_url).decode(), as_version=4)
     nbformat.validate(notebook)
-    assert any(c.cell_type == "code" for c in notebook.cells), "the notebook has no code cell"
-    assert json.loads(raw)["nbformat"] == 4
-
-    with urlopen(targets[".py"], timeout=10) as resp:
-        assert resp.status == 200
-        source = resp.read().decode("utf-8")
-    assert source.strip(), "the .py download is empty"
-    compile(source, f"{stem}.py", "exec")
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert code[0].source.startswith("# Setup: install cnnlab") and "fresh_start" in code[0].source
+    assert any(c.outputs for c in code[1:]), "the notebook carries none of the page's outputs"
+    compile(_fetch(script_url).decode(), notebook_page, "exec")
+    wheel = zipfile.ZipFile(io.BytesIO(_fetch(wheel_url)))
+    assert "cnnlab/__init__.py" in wheel.namelist()
+    assert re.search(r"/downloads/cnnlab-[0-9.]+-py3-none-any\.whl$", wheel_url), wheel_url
     assert not w.problems(), "\n".join(w.problems())

@@ -1,19 +1,23 @@
-"""Snippets: turn ``snippets/*.py`` (jupytext percent format) into executed notebooks.
+"""Snippets: ``snippets/*.py`` (jupytext percent format) as executed pages of the site.
 
 A snippet's cells are one ``cont`` chain run by the same engine as the pages (cached,
-recorded, drift-checked), and the results are written into an ``.ipynb`` that
-mkdocs-jupyter only renders (``execute: false``), so nothing runs twice.
+recorded, drift-checked).  Its page on the site is rendered here like a Markdown page
+(the same output fences, figures, problems and provenance), and its notebook and script
+downloads are built from the same results as every page's (``downloads.py``).  Why not
+mkdocs-jupyter: it needs the notebook as a file in ``docs/`` and renders outputs its own
+way; one renderer for every page keeps them alike and the source tree free of build output.
 """
 from __future__ import annotations
 
 import ast
-import base64
-import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
-from ..store.files import write_atomic
-from ..model import Block, BlockResult, Options
+from ..model import Block, BlockKey, BlockResult, Options, Page
+from ..problem import Problem
+from .downloads import Prose
+from .page import FigureUrl, problem_markdown, result_markdown
 
 CELL = re.compile(r"^# %%(.*)$")
 # Snippets train models: their numbers legitimately differ between CPU and GPU.
@@ -25,9 +29,19 @@ def snippet_page(path: Path) -> str:
     return f"../snippets/{path.name}"
 
 
+def site_page(name: str) -> str:
+    """Where a page's source lives in the site: a snippet's is ``notebooks/<stem>.md``, generated
+    (so it is published at ``Page.url``, ``notebooks/<stem>.html``)."""
+    if name.startswith("../snippets/"):
+        return f"notebooks/{Path(name).stem}.md"
+    return name
+
+
 def parse_cells(source: str) -> list[tuple[str, int, str]]:
     """(kind, line of its first text line, text) of each cell; markdown loses '# '."""
-    cells, kind, start, body = [], "code", 1, []
+    cells: list[tuple[str, int, list[str]]] = []
+    kind, start = "code", 1
+    body: list[str] = []
     for n, line in enumerate(source.splitlines(), 1):
         if m := CELL.match(line):
             cells.append((kind, start, body))
@@ -48,7 +62,7 @@ def parse_cells(source: str) -> list[tuple[str, int, str]]:
 def snippet_blocks(path: Path) -> list[Block]:
     """Each code cell is a block; all cells share one namespace (a cont chain)."""
     page = snippet_page(path)
-    blocks = []
+    blocks: list[Block] = []
     for kind, start, text in parse_cells(path.read_text()):
         if kind != "code":
             continue
@@ -57,49 +71,31 @@ def snippet_blocks(path: Path) -> list[Block]:
     return blocks
 
 
-def _title(source: str, fallback: str) -> str:
+def snippet_title(source: str, fallback: str) -> str:
+    """The first line of the snippet's docstring (its template's title)."""
     doc = ast.get_docstring(ast.parse(source)) or fallback
     return doc.strip().splitlines()[0]
 
 
-def _outputs(result: BlockResult | None) -> list[dict]:
-    if result is None:
-        return []
-    outputs = []
-    for name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
-        if text:
-            outputs.append({"output_type": "stream", "name": name, "text": text})
-    for figure in result.figures:
-        outputs.append({"output_type": "display_data", "metadata": {},
-                        "data": {"image/png": base64.b64encode(figure.png).decode(),
-                                 "text/plain": figure.alt}})
-    return outputs
+def snippet_parts(page: Page) -> list[Prose | Block]:
+    """The snippet's cells in order: Markdown cells as prose, code cells as its blocks."""
+    blocks = iter(sorted(page.blocks, key=lambda b: b.index))
+    return [Prose(text) if kind == "markdown" else next(blocks) for kind, _, text in parse_cells(page.markdown)]
 
 
-def build_notebook(path: Path, results: dict[int, BlockResult]) -> dict:
-    """An nbformat-4 notebook with the engine's outputs, headed by download links."""
-    source = path.read_text()
-    stem = path.stem
-    header = (f"# {_title(source, stem)}\n\nThis page is the executed version of "
-              f"[`snippets/{stem}.py`]({stem}.py). Download it as [{stem}.py]({stem}.py) or "
-              f"[{stem}.ipynb]({stem}.ipynb); both run as they are.")
-    cells = [{"cell_type": "markdown", "metadata": {}, "source": header}]
-    index = 0
-    for kind, _, text in parse_cells(source):
-        if kind == "markdown":
-            cells.append({"cell_type": "markdown", "metadata": {}, "source": text})
+def render_snippet(page: Page, results: Mapping[BlockKey, BlockResult], problems: list[Problem],
+                   figure_url: FigureUrl, provenance: str = "", header: str = "") -> str:
+    """A snippet as a site page (pure): title, downloads, problems, then each cell and its outputs."""
+    title = snippet_title(page.markdown, page.name)
+    source = page.name.removeprefix("../")
+    chunks = [f"# {title}", header] if header else [f"# {title}"]
+    chunks.append(f"The program `{source}`, as the site's build ran it: each cell, then what it printed and drew.")
+    chunks += [problem_markdown(p.title, p.detail) for p in problems if p.page == page.name]
+    for part in snippet_parts(page):
+        if isinstance(part, Prose):
+            chunks.append(part.text)
             continue
-        cells.append({"cell_type": "code", "metadata": {}, "execution_count": index + 1,
-                      "source": text, "outputs": _outputs(results.get(index))})
-        index += 1
-    return {"nbformat": 4, "nbformat_minor": 5, "cells": cells,
-            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                         "language_info": {"name": "python"}}}
-
-
-def publish(path: Path, results: dict[int, BlockResult], out_dir: Path) -> None:
-    notebook = build_notebook(path, results)
-    for cell in notebook["cells"]:
-        cell["id"] = f"cell-{notebook['cells'].index(cell)}"
-    write_atomic(out_dir / f"{path.stem}.ipynb", (json.dumps(notebook, indent=1) + "\n").encode())
-    write_atomic(out_dir / path.name, path.read_bytes())
+        chunks.append(f"```python\n{part.code.rstrip()}\n```")
+        if part.key in results and (shown := result_markdown(part, results[part.key], figure_url)):
+            chunks.append(shown)
+    return "\n\n".join(chunks) + "\n" + provenance

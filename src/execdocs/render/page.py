@@ -13,8 +13,10 @@ from collections.abc import Callable, Mapping
 
 from ..lines import split
 from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, apply_edits
+from ..parse.fences import fence_mask
 from ..problem import Problem
 from .drift_report import figure_markdown as figure_markdown_of_drift
+from .notebook_prose import FRONT_MATTER
 from .quiz_html import render_badge_edit, render_edits, search_exclude_edits
 
 FigureUrl = Callable[[Figure], str]
@@ -106,11 +108,14 @@ def problem_edit(problem: Problem, lines: list[str]) -> Edit:
 
 
 def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: list[Problem],
-                figure_url: FigureUrl, provenance: str = "") -> str:
-    """The page's Markdown with outputs, quiz widgets, badges, problems and provenance."""
+                figure_url: FigureUrl, provenance: str = "", header: str = "") -> str:
+    """The page's Markdown with outputs, quiz widgets, badges, problems and provenance;
+    ``header`` (the download links) goes under the page's title."""
     edits = [render_badge_edit(b) for b in page.badges]
+    if header:
+        edits.append(header_edit(page.markdown, header))
     edits += [e for quiz in page.quizzes for e in render_edits(quiz)]
-    lines = page.markdown.split("\n")
+    lines = split(page.markdown)
     edits += [e for quiz in page.quizzes for e in search_exclude_edits(quiz, lines)]
     hidden = {b.key for quiz in page.quizzes if quiz.check in ("output", "raises") for b in quiz.blocks}
     expected = {b.key for c in page.chains if c.head.expected_output is not None for b in c.blocks}
@@ -121,10 +126,21 @@ def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: l
             text = collapsed(text, "Run it: the real output (spoiler)")
         if edit := insertion_edit(block, text):
             edits.append(edit)
-    lines = page.markdown.split("\n")
+    lines = split(page.markdown)
     edits += [problem_edit(p, lines) for p in problems if p.page == page.name]
     body = apply_edits(page.markdown, edits)
     return body + provenance if page.blocks else body
+
+
+def header_edit(markdown: str, header: str) -> Edit:
+    """Insert ``header`` as a paragraph after the first H1 (after the front matter if none)."""
+    lines = markdown.split("\n")
+    fenced = fence_mask(lines)
+    title = next((n for n, line in enumerate(lines, 1) if line.startswith("# ") and not fenced[n - 1]), None)
+    if title is None:
+        front = FRONT_MATTER.match(markdown)
+        title = front.group(0).count("\n") if front else 0
+    return Edit(line=title + 1, remove=0, text=f"\n{header}\n")
 
 
 def provenance_markdown(device: str, versions: dict, recorded: str | None) -> str:
