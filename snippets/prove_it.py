@@ -219,7 +219,7 @@ for ax, (panel, vmin, vmax, title) in zip(axes, panels):
     ax.set_title(title, fontsize=9)
     ax.set_xlabel("x (pixels)", fontsize=8)
     ax.set_ylabel("y (pixels)", fontsize=8)
-    ax.tick_params(labelsize=7)
+    ax.tick_params(labelsize=8)
 fig.suptitle("Conv1 feature maps move with the input (shift equivariance)")
 fig.tight_layout()
 fig.execdocs_alt = (f"Channel 0 of conv1 for the cat photo, the same for the photo shifted {k} pixels right, "

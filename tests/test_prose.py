@@ -131,6 +131,7 @@ def learner_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.glob("*.html") if p.name not in NOT_LEARNER_PAGES)
 
 
+@pytest.mark.slow  # builds the site when no fresh one is at hand
 def test_every_learner_page_keeps_to_the_writing_rules(site):
     pages = learner_pages(site)
     assert pages, f"no pages in {site}: build the site first (make site) or set EXECDOCS_SITE"
