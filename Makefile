@@ -42,7 +42,7 @@ chromium:
 # nothing; copy the shards' cache folders together and a plain `make site` executes 0 blocks.
 SHARD ?=
 site: $(STAMP) $(NPM_STAMP)
-	$(if $(SHARD),PYTHONPATH=src $(PY) -m execdocs.shard run $(SHARD),$(MKDOCS) build --strict)
+	$(if $(SHARD),PYTHONPATH=src $(PY) -m execdocs shard run $(SHARD),$(MKDOCS) build --strict)
 
 serve: $(STAMP) $(NPM_STAMP)
 	$(MKDOCS) serve -a 127.0.0.1:8000 --livereload --dirty

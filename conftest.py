@@ -1,7 +1,7 @@
 """Root conftest: give `pytest --codeblocks docs` the build's execution conditions.
 
 The build runs each block with seeded RNGs, one torch thread and matplotlib's Agg
-backend (``execdocs.runner.reset_state``); pytest-codeblocks runs blocks in-process
+backend (``execdocs.run.runner.reset_state``); pytest-codeblocks runs blocks in-process
 and its items are not fixture-aware, so the setup/teardown hooks apply the same state
 to every Markdown block.  Blocks that publish files write them into
 ``$EXECDOCS_ARTIFACTS``; for a pytest run that is a temporary directory removed at the
@@ -37,7 +37,7 @@ def _is_markdown_block(item) -> bool:
 
 def pytest_runtest_setup(item):
     if _is_markdown_block(item):
-        from execdocs.runner import reset_state
+        from execdocs.run.runner import reset_state
 
         reset_state()
 

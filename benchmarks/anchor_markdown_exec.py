@@ -60,7 +60,7 @@ def ensure_markdown_exec() -> bool:
 def _convert_page(root: Path, dest: Path, page: str, blocks: list) -> None:
     """Write ``page`` to ``dest`` with each fence of a chain the engine runs turned into a
     markdown-exec fence, one session per chain (so shared state matches ours)."""
-    from execdocs.parse import chains
+    from execdocs.parse.page import chains
     from execdocs.session import Session
 
     lines = (root / "docs" / page).read_text().split("\n")
@@ -80,7 +80,7 @@ def _convert_page(root: Path, dest: Path, page: str, blocks: list) -> None:
 
 def _convert_snippet(path: Path, dest: Path) -> None:
     """A snippet (percent-format .py) as a Markdown page of markdown-exec fences, one session."""
-    from execdocs import notebooks
+    from execdocs.render import notebooks
 
     parts = [f"# {path.stem}\n"]
     for kind, _, text in notebooks.parse_cells(path.read_text()):

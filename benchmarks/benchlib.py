@@ -116,10 +116,10 @@ def site_chains(root: Path) -> tuple[list, dict]:
 
     Uses the engine's own parser, so the measures edit and time exactly what a build runs."""
     sys.path.insert(0, str(root / "src"))
-    from execdocs import notebooks
+    from execdocs.render import notebooks
     from execdocs.build import page_files
     from execdocs.errors import MarkerError
-    from execdocs.parse import chains, parse_page
+    from execdocs.parse.page import chains, parse_page
 
     out, pages = [], {}
     docs = root / "docs"

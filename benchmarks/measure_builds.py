@@ -115,7 +115,7 @@ def bench_cold(root: Path, tmp: Path) -> dict:
 
 def _distinct_chains(root: Path) -> int:
     """Chains with different code (identical chains, e.g. a page's and a snippet's, count once)."""
-    from execdocs.shard import chain_id
+    from execdocs.scale.shard import chain_id
 
     chains, _ = site_chains(root)
     return len({chain_id(b.code for b in chain.blocks) for chain in chains})
@@ -142,7 +142,7 @@ def _string_with_digit(line: str) -> tuple[str, str] | None:
 def _candidates(pages: dict, strict: bool) -> list[tuple]:
     """Editable blocks, one line each.  ``strict``: Markdown pages only, no blocks expected to
     raise or marked skip, and only print lines (an edit whose effect shows on the page)."""
-    from execdocs.parse import chains
+    from execdocs.parse.page import chains
 
     found = []
     for page, blocks in pages.items():

@@ -10,10 +10,10 @@ with the committed records (``records/``):
   2. ``EXECDOCS_THREADS=1``: the normal setting, run again: shows the run-to-run variation.
 
 For each block: is the text identical; if not and the text skeleton (everything but the
-numbers, ``execdocs.compare.NUMBER``) matches, the largest relative difference of the decimal
+numbers, ``execdocs.check.compare.NUMBER``) matches, the largest relative difference of the decimal
 numbers, and whether any integer token (shapes, counts) changed; if the skeleton differs
 (a different word, a different number of rows), the text changed structurally.  For each
-figure: byte-identical, else ``execdocs.compare.image_difference`` of its 320-px thumbnail against
+figure: byte-identical, else ``execdocs.check.compare.image_difference`` of its 320-px thumbnail against
 the record's baseline.  And how many problems the strict build reports at the default
 tolerances (rtol=1e-4, integers exact, image_tol=2.0).
 
@@ -38,8 +38,8 @@ IGNORE = shutil.ignore_patterns("__pycache__", "*.egg-info", "notebooks", ".pyte
 
 # -- worker: one build in this (fresh) process ---------------------------------------------------
 def compare_text(expected: str, actual: str) -> dict:
-    """The engine's own number comparison (``execdocs.compare.compare_numbers``), as a JSON row."""
-    from execdocs.compare import compare_numbers
+    """The engine's own number comparison (``execdocs.check.compare.compare_numbers``), as a JSON row."""
+    from execdocs.check.compare import compare_numbers
 
     c = compare_numbers(expected, actual)
     if c.identical or c.structural:
@@ -65,8 +65,8 @@ def recorded_entry(record, block, device: str) -> tuple[dict | None, str | None]
 
 def worker(project: Path, cache: Path, out: Path, jobs: int) -> None:
     from execdocs.build import prepare
-    from execdocs.compare import image_difference, thumbnail
-    from execdocs.record import PageRecord, _sha_bytes
+    from execdocs.check.compare import image_difference, thumbnail
+    from execdocs.store.record import PageRecord, _sha_bytes
     from execdocs.session import Settings
 
     import dataclasses

@@ -7,7 +7,7 @@ import logging
 import os
 from pathlib import Path
 
-from execdocs import drift_report
+from execdocs.render import drift_report
 from execdocs.workspace import workspace
 
 log = logging.getLogger("mkdocs.plugins.execdocs")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 
-from execdocs.compare import image_difference, text_diff
-from execdocs.drift_report import FigureEvidence, ReportItem
+from execdocs.check.compare import image_difference, text_diff
+from execdocs.render.drift_report import FigureEvidence, ReportItem
 
 
 def curve_png(slope: float, size=(3.2, 2.4)) -> bytes:

@@ -1,7 +1,7 @@
 """Helpers for the engine tests: tiny sites in tmp dirs, built through the real engine.
 
 One zygote (the warm fork server) is started per pytest process by the first build that has
-something to run and is shared by every test after it (``execdocs.execute`` keeps it global).
+something to run and is shared by every test after it (``execdocs.run.execute`` keeps it global).
 """
 from __future__ import annotations
 

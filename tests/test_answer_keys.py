@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from enginekit import ROOT, build
-from execdocs import quiz as quizzes
+from execdocs.parse import quiz as quizzes
 from execdocs.session import Settings
 
 DOCS = ROOT / "docs"

@@ -6,10 +6,10 @@ import pickle
 
 import pytest
 
-from execdocs import cache as cache_mod
-from execdocs.cache import ProjectSources, ResultCache, chain_key, imported_modules
+from execdocs.store import cache as cache_mod
+from execdocs.store.cache import ProjectSources, ResultCache, chain_key, imported_modules
 from execdocs.model import BlockResult
-from execdocs.parse import chains, parse_page
+from execdocs.parse.page import chains, parse_page
 
 PAGE = """# Title
 
@@ -105,13 +105,14 @@ def test_engine_source_is_in_the_key(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_mod, "engine_digest", real)
     engine = tmp_path / "engine"
     engine.mkdir()
-    for name in cache_mod.EXECUTION_MODULES + ("render.py",):
+    for name in cache_mod.EXECUTION_MODULES + ("render/page.py",):
+        (engine / name).parent.mkdir(parents=True, exist_ok=True)
         (engine / name).write_text("A = 1\n")
     monkeypatch.setattr(cache_mod, "ENGINE_DIR", engine)
     first = cache_mod.engine_digest.__wrapped__()
-    (engine / "render.py").write_text("A = 2\n")  # rendering never changes a result
+    (engine / "render/page.py").write_text("A = 2\n")  # rendering never changes a result
     assert cache_mod.engine_digest.__wrapped__() == first
-    (engine / "capture.py").write_text("A = 2\n")
+    (engine / "run/capture.py").write_text("A = 2\n")
     assert cache_mod.engine_digest.__wrapped__() != first
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import warnings
 
-from execdocs.capture import MAX_OUTPUT_BYTES, captured_streams, png_size, scrape_figures
+from execdocs.run.capture import MAX_OUTPUT_BYTES, captured_streams, png_size, scrape_figures
 
 
 def test_ten_megabytes_truncated_with_note():

@@ -41,9 +41,9 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from execdocs.cache import ProjectSources, chain_key  # noqa: E402
-from execdocs.notebooks import snippet_blocks  # noqa: E402
-from execdocs.parse import chains, parse_page  # noqa: E402
+from execdocs.store.cache import ProjectSources, chain_key  # noqa: E402
+from execdocs.render.notebooks import snippet_blocks  # noqa: E402
+from execdocs.parse.page import chains, parse_page  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

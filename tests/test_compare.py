@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from execdocs.compare import compare_numbers, ignore_whitespace, image_difference, text_diff, text_matches, thumbnail
+from execdocs.check.compare import compare_numbers, ignore_whitespace, image_difference, text_diff, text_matches, thumbnail
 
 
 @pytest.mark.parametrize("expected, actual, rtol, ok", [

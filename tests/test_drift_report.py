@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from drift_sample import curve_png, difference, sample_items
-from execdocs.compare import text_diff
-from execdocs.drift_report import (FigureEvidence, ReportItem, highlight_pair, items_from_problems, render_report,
+from execdocs.check.compare import text_diff
+from execdocs.render.drift_report import (FigureEvidence, ReportItem, highlight_pair, items_from_problems, render_report,
                                    side_by_side, site_links, write_report)
 
 

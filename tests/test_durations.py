@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 
-from execdocs.durations import DURATIONS, load_durations, save_durations
+from execdocs.store.durations import DURATIONS, load_durations, save_durations
 from execdocs.model import BlockResult
-from execdocs.parse import parse
-from execdocs.shard import chain_id as _chain_id
+from execdocs.parse.page import parse
+from execdocs.scale.shard import chain_id as _chain_id
 
 
 def chain_id(codes):

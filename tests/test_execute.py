@@ -5,10 +5,10 @@ import time
 
 import pytest
 
-from execdocs.execute import run_chains, run_one
+from execdocs.run.execute import run_chains, run_one
 from execdocs.model import Block, Chain, Options
-from execdocs.parse import chains, parse_page
-from execdocs.runner import run_block
+from execdocs.parse.page import chains, parse_page
+from execdocs.run.runner import run_block
 
 
 def blk(code, index=0, line=3, cont=False, page="p.md", **options):
@@ -72,7 +72,7 @@ print("fresh", "a" in dir())
 
 @pytest.fixture(scope="module")
 def page_chains(tmp_path_factory):
-    from execdocs.execute import shared_zygote
+    from execdocs.run.execute import shared_zygote
     shared_zygote().address  # start (or reuse) the shared fork server outside the timed tests
     docs = tmp_path_factory.mktemp("docs")
     (docs / "p.md").write_text(PAGE)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from execdocs import files
-from execdocs.files import write_atomic
+from execdocs.store import files
+from execdocs.store.files import write_atomic
 
 
 def test_writes_only_real_changes(tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytest_codeblocks.main import extract_from_file
 
-from execdocs.parse import chains, parse_page, uncollected_python_fences
+from execdocs.parse.page import chains, parse_page, uncollected_python_fences
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))

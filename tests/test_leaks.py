@@ -98,7 +98,7 @@ def test_sigkilled_zygote_is_replaced_and_cleaned_up(tmp_path):
     write_site(tmp_path / "site", {"a.md": "# A\n\n" + py("print('fine')")})
     extra = textwrap.dedent("""
         import os, signal, time
-        from execdocs.execute import shared_zygote
+        from execdocs.run.execute import shared_zygote
         zygote = shared_zygote()
         first = zygote.directory
         os.killpg(zygote.process.pid, signal.SIGKILL)

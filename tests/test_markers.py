@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from enginekit import build, write_site
 from execdocs.errors import ExecDocsError, MarkerError
-from execdocs.markers import read_mark
+from execdocs.parse.markers import read_mark
 from execdocs.model import Page
-from execdocs.parse import parse
-from execdocs.render import render_page
+from execdocs.parse.page import parse
+from execdocs.render.page import render_page
 
 
 @pytest.mark.parametrize("text, skips", [
@@ -107,7 +107,7 @@ def assert_names_page_and_line(text: str, page: Page | None, markdown: str, name
 @settings(max_examples=300, deadline=None)
 @given(pages())
 def test_random_pages_parse_check_and_render_without_crashing(markdown):
-    from execdocs.checks import check_page
+    from execdocs.check.checks import check_page
 
     page = parse(markdown, "r.md")
     for err in page.errors:

@@ -30,7 +30,7 @@ import pytest
 from enginekit import ROOT, SRC
 
 from execdocs.build import prepare
-from execdocs.parse import parse_page
+from execdocs.parse.page import parse_page
 from execdocs.session import Settings
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -131,7 +131,7 @@ def apply(mutation: Mutation, root: Path) -> tuple[str, int]:
 
 def expected_wheres(mutation: Mutation, root: Path, line: int) -> set[str]:
     """page:line of the block holding the mutated line (and of its expected-output fence)."""
-    from execdocs import notebooks
+    from execdocs.render import notebooks
 
     path = root / mutation.path
     blocks = (notebooks.snippet_blocks(path) if mutation.path.startswith("snippets/")

@@ -6,7 +6,7 @@ import json
 import nbformat
 
 from execdocs.model import BlockResult, Figure
-from execdocs.notebooks import build_notebook, parse_cells, publish, snippet_blocks
+from execdocs.render.notebooks import build_notebook, parse_cells, publish, snippet_blocks
 
 SNIPPET = '''"""Demo: a tiny snippet
 

@@ -9,7 +9,7 @@ from pytest_codeblocks.main import extract_from_file
 
 from execdocs.errors import MarkerError
 from execdocs.model import Options
-from execdocs.parse import chains, parse_page
+from execdocs.parse.page import chains, parse_page
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

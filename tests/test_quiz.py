@@ -1,4 +1,4 @@
-"""Tests for execdocs.quiz: parsing, key verification, rendering edits and the shared hash."""
+"""Tests for execdocs.parse.quiz: parsing, key verification, rendering edits and the shared hash."""
 from __future__ import annotations
 
 import json
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from execdocs.model import BlockResult, ExceptionInfo, apply_edits
-from execdocs.quiz import (Quiz, QuizError, badge_html, find_badges, find_quizzes, key_hash, page_edits,
+from execdocs.parse.quiz import (Quiz, QuizError, badge_html, find_badges, find_quizzes, key_hash, page_edits,
                            render_edits, verify)
-from execdocs.quiz_html import fnv1a32, inline_markdown
+from execdocs.render.quiz_html import fnv1a32, inline_markdown
 
 JS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "quiz.js"
 

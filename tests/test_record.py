@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from execdocs.capture import png_size
+from execdocs.run.capture import png_size
 from execdocs.errors import Drift
 from execdocs.model import Block, BlockResult, ExceptionInfo, Figure, Options
-from execdocs.record import PageRecord
+from execdocs.store.record import PageRecord
 
 PAGE = "lesson.md"
 

@@ -22,7 +22,7 @@ import markdown as md
 import pytest
 
 from enginekit import ROOT, build, py, write_site
-from execdocs.lock import BuildLock
+from execdocs.store.lock import BuildLock
 
 AFTER = py('print("after: still running")')
 
@@ -338,7 +338,7 @@ def test_two_builds_at_once_on_the_same_tree(tmp_path):
 LOCK_HOLDER = """
 import sys, time
 sys.path.insert(0, {src!r})
-from execdocs.lock import BuildLock
+from execdocs.store.lock import BuildLock
 held = BuildLock({cache!r})
 held.acquire(print)
 print("held", flush=True)

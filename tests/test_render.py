@@ -5,7 +5,7 @@ import markdown as md
 import pytest
 
 from execdocs.model import Block, BlockResult, ExceptionInfo, Figure, Options, apply_edits
-from execdocs.render import (figure_markdown, insertion_edit, problem_markdown, result_markdown,
+from execdocs.render.page import (figure_markdown, insertion_edit, problem_markdown, result_markdown,
                              timing_table)
 
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "pymdownx.superfences", "pymdownx.highlight"]
@@ -108,8 +108,8 @@ def test_timing_table_sorted_slowest_first():
 def test_outputs_go_after_the_expected_output_fence():
     """Reader order: code, its expected output, then warnings and figures (issue 10, defect 5)."""
     from execdocs.model import Page
-    from execdocs.parse import parse
-    from execdocs.render import render_page
+    from execdocs.parse.page import parse
+    from execdocs.render.page import render_page
 
     text = ("# P\n\n```python\nprint(1)\n```\n\n<!--pytest-codeblocks:cont-->\n```python\nprint(2)\n```\n"
             "<!--pytest-codeblocks:expected-output-->\n```text\n1\n2\n```\n\nAfter.\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from execdocs.shard import (ShardSpecError, Work, chain_id, estimate, loads, main, mine, parse_gpu_shards,
+from execdocs.scale.shard import (ShardSpecError, Work, chain_id, estimate, loads, main, mine, parse_gpu_shards,
                             parse_spec, plan)
 
 works = st.lists(st.builds(Work, chain_id=st.text("abcdef0123", min_size=1, max_size=6),

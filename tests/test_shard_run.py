@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from enginekit import ROOT, build, py, write_site
-from execdocs import shard_run
-from execdocs.durations import load_durations, save_durations
-from execdocs.shard import chain_id, mine
+from execdocs.scale import shard_run
+from execdocs.store.durations import load_durations, save_durations
+from execdocs.scale.shard import chain_id, mine
 
 FIGURE = py("""
     import matplotlib.pyplot as plt
@@ -148,7 +148,7 @@ def test_a_shard_fails_only_for_its_own_chains(project, monkeypatch):
 
 def test_cli_runs_a_shard(project):
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), EXECDOCS_CACHE=str(project / "cli-cache"))
-    proc = subprocess.run([sys.executable, "-m", "execdocs.shard", "run", "2/3", "-f", str(project / "mkdocs.yml")],
+    proc = subprocess.run([sys.executable, "-m", "execdocs", "shard", "run", "2/3", "-f", str(project / "mkdocs.yml")],
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "shard 2/3:" in proc.stderr

@@ -181,7 +181,7 @@ def test_torch_index_switch_installs_cpu_wheels_and_drops_cuda_packages(tmp_path
 
 
 def test_shard_and_targeted_accept_reach_the_engine():
-    assert "-m execdocs.shard run 2/3" in make_dry("site", "SHARD=2/3")
+    assert "-m execdocs shard run 2/3" in make_dry("site", "SHARD=2/3")
     assert "mkdocs build --strict" in make_dry("site")
     accept = make_dry("accept", "PAGES=docs/a.md docs/sub/b.md snippets/c.py")
     assert 'EXECDOCS_ACCEPT_PAGES="a.md sub/b.md ../snippets/c.py"' in accept  # the engine's page names

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import notebooks
-from .execute import Zygote
+from .render import notebooks
+from .run.execute import Zygote
 from .session import Session, Settings
 
 GENERATED_DIRS = ("notebooks",)  # written by the build; never parsed as sources

@@ -14,14 +14,14 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .cache import ProjectSources, ResultCache, chain_key, guess_device_kind, package_versions
-from .checks import check_page
-from .durations import save_durations
-from .execute import Zygote, run_chains
+from .store.cache import ProjectSources, ResultCache, chain_key, guess_device_kind, package_versions
+from .check.checks import check_page
+from .store.durations import save_durations
+from .run.execute import Zygote, run_chains
 from .model import Block, BlockKey, BlockResult, Chain, Page, Problem
-from .parse import parse
-from .record import PageRecord, record_name
-from .render import provenance_markdown, render_page, timing_table
+from .parse.page import parse
+from .store.record import PageRecord, record_name
+from .render.page import provenance_markdown, render_page, timing_table
 
 
 @dataclasses.dataclass

@@ -14,8 +14,8 @@ import os
 from pathlib import Path
 
 from .build import prepare
-from .execute import Zygote
-from .lock import BuildLock
+from .run.execute import Zygote
+from .store.lock import BuildLock
 from .session import Session, Settings
 
 

@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared sample
 from drift_sample import sample_items  # noqa: E402
 
-from execdocs.drift_report import write_report  # noqa: E402
+from execdocs.render.drift_report import write_report  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from execdocs.quiz_html import key_hash
+from execdocs.render.quiz_html import key_hash
 
 pytestmark = pytest.mark.browser
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import itertools
 from typing import Mapping
 
-from . import quiz as quizzes
+from ..parse import quiz as quizzes
 from .compare import ignore_whitespace, text_diff, text_matches
-from .errors import BlockFailure, Drift, ExecDocsError
-from .model import Block, BlockKey, BlockResult, Page, Problem
-from .record import PageRecord
+from ..errors import BlockFailure, Drift, ExecDocsError
+from ..model import Block, BlockKey, BlockResult, Page, Problem
+from ..store.record import PageRecord
 
 Results = Mapping[BlockKey, BlockResult]
 

@@ -9,7 +9,7 @@ The rule is the classic longest-processing-time-first: chains sorted by duration
 is least loaded so far.  Its makespan is at most the perfect share plus one chain,
 and within 4/3 of the optimum.  Chains recorded per device (training curves a GPU
 changes) are pinned to the shards declared to have a GPU, when any is declared.
-``python -m execdocs.shard run k/N`` executes one shard (see ``shard_run``).
+``python -m execdocs shard run k/N`` executes one shard (see ``shard_run``).
 """
 from __future__ import annotations
 
@@ -113,12 +113,12 @@ def estimate(chain: str, durations: dict[str, float], fallback: float | None = N
 
 
 def main(argv: list[str]) -> int:
-    """``python -m execdocs.shard run k/N [-f mkdocs.yml]``: execute one shard into the cache."""
+    """``python -m execdocs shard run k/N [-f mkdocs.yml]``: execute one shard into the cache."""
     config = "mkdocs.yml"
     if len(argv) == 4 and argv[2] in ("-f", "--config-file"):
         config, argv = argv[3], argv[:2]
     if len(argv) != 2 or argv[0] != "run":
-        print("usage: python -m execdocs.shard run k/N [-f mkdocs.yml]", file=sys.stderr)
+        print("usage: python -m execdocs shard run k/N [-f mkdocs.yml]", file=sys.stderr)
         return 2
     try:
         parse_spec(argv[1])

@@ -11,7 +11,7 @@ import re
 from typing import Callable, Mapping
 
 from .drift_report import figure_markdown as figure_markdown_of_drift
-from .model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
+from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
 from .quiz_html import render_badge_edit, render_edits
 
 FigureUrl = Callable[[Figure], str]

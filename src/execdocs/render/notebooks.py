@@ -12,8 +12,8 @@ import json
 import re
 from pathlib import Path
 
-from .files import write_atomic
-from .model import Block, BlockResult, Options
+from ..store.files import write_atomic
+from ..model import Block, BlockResult, Options
 
 CELL = re.compile(r"^# %%(.*)$")
 # Snippets train models: their numbers legitimately differ between CPU and GPU.

@@ -1,6 +1,6 @@
 """Execute, parent side: run chains in parallel, each in a process forked from a warm zygote.
 
-The zygote (``execdocs.zygote``) imports torch once; each chain is then a cheap fork
+The zygote (``execdocs.run.zygote``) imports torch once; each chain is then a cheap fork
 of it.  :class:`Zygote` is a resource the parent owns: a context manager whose exit
 (also on Ctrl-C, and at interpreter exit) kills the zygote's process group and every
 running chain's group and removes its directory (socket and the chains' run dirs);
@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Client
 from typing import Callable, Iterable
 
-from .model import BlockResult, Chain
+from ..model import BlockResult, Chain
 from .runner import thread_count
 
 ZYGOTE_PREFIX = "execdocs-zygote-"
@@ -58,7 +58,7 @@ class Zygote:
         self.directory = tempfile.mkdtemp(prefix=ZYGOTE_PREFIX)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "execdocs.zygote", os.path.join(self.directory, "socket")],
+            [sys.executable, "-m", "execdocs.run.zygote", os.path.join(self.directory, "socket")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True)
         lines = iter(self.process.stdout.readline, b"")
         if not any(line.strip() == b"ready" for line in lines):

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .files import write_atomic
-from .shard import chain_id
+from ..scale.shard import chain_id
 
 DURATIONS = "durations.json"  # in records/: chain id -> {"page", "where", "seconds"}
 

@@ -16,7 +16,7 @@ import threading
 import warnings
 from typing import Callable
 
-from .model import Artifact, Figure
+from ..model import Artifact, Figure
 
 MAX_OUTPUT_BYTES = 50_000  # per stream per block; the page and the record stay small
 FIGURE_DPI = 100

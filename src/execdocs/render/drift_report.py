@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .compare import NUMBER, numbers_close
+from ..check.compare import NUMBER, numbers_close
 
 DEFAULT_RTOL, DEFAULT_ATOL = 1e-4, 1e-6  # the engine's defaults (model.Options)
 RTOL_IN_MESSAGE = re.compile(r"rtol=([-+0-9.eE]+)")

@@ -16,7 +16,7 @@ import re
 import sys
 from dataclasses import dataclass
 
-from .errors import MarkerError
+from ..errors import MarkerError
 
 CODEBLOCKS_MARKER = re.compile(r"<!--[-\s]*pytest-codeblocks:(.*)-->")
 PYTEST_MARK = re.compile(r"<!--[-\s]*(pytest\.mark\..*)-->", re.DOTALL)

@@ -13,10 +13,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from .compare import image_difference, text_diff, text_matches, thumbnail
-from .errors import Drift
+from ..check.compare import image_difference, text_diff, text_matches, thumbnail
+from ..errors import Drift
 from .files import write_atomic
-from .model import Block, BlockResult, FigureDrift
+from ..model import Block, BlockResult, FigureDrift
 
 SHARED = "any"  # device key for blocks whose output must not depend on the device
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from typing import Mapping
 
-from .errors import QuizError
-from .model import Block, BlockKey, BlockResult, Edit
-from .parse import fence_mask
-from .quiz_html import BadgeMarker, badge_html, find_badges, find_close, item_end, key_hash, render_badge_edit, render_edits
+from ..errors import QuizError
+from ..model import Block, BlockKey, BlockResult, Edit
+from .page import fence_mask
+from ..render.quiz_html import BadgeMarker, badge_html, find_badges, find_close, item_end, key_hash, render_badge_edit, render_edits
 
 __all__ = [
     "BadgeMarker", "Option", "Quiz", "QuizError", "badge_html", "find_badges",
@@ -187,7 +187,7 @@ def find_quizzes(markdown: str, page: str, blocks: list[Block] | None = None) ->
     made of the page's own blocks, so its results are the ones the build ran.
     """
     if blocks is None:
-        from .parse import parse_page
+        from .page import parse_page
 
         blocks = parse_page(markdown, page)
     lines = markdown.split("\n")

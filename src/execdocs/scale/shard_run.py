@@ -16,16 +16,16 @@ from typing import Callable
 
 import yaml
 
-from . import notebooks
-from .build import page_files
-from .cache import chain_key
-from .checks import block_errors
-from .durations import chain_seconds, load_durations
-from .lock import BuildLock
-from .model import Chain
-from .session import Session, Settings
+from ..render import notebooks
+from ..build import page_files
+from ..store.cache import chain_key
+from ..check.checks import block_errors
+from ..store.durations import chain_seconds, load_durations
+from ..store.lock import BuildLock
+from ..model import Chain
+from ..session import Session, Settings
 from .shard import Work, chain_id, estimate, mine, parse_gpu_shards, parse_spec
-from .workspace import settings_from_env
+from ..workspace import settings_from_env
 
 # --------------------------------------------------------------------------- the plan
 

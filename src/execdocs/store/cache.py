@@ -19,15 +19,15 @@ import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 from .files import write_atomic
-from .model import BlockResult, Chain
-from .runner import thread_count
+from ..model import BlockResult, Chain
+from ..run.runner import thread_count
 
-ENGINE_DIR = Path(__file__).resolve().parent
+ENGINE_DIR = Path(__file__).resolve().parent.parent
 # The modules that produce a BlockResult (run, capture, transport, the value itself).  Checks,
 # records and rendering read results but never change them, so editing those re-runs nothing.
-EXECUTION_MODULES = ("capture.py", "execute.py", "model.py", "runner.py", "zygote.py")
+EXECUTION_MODULES = ("run/capture.py", "run/execute.py", "model.py", "run/runner.py", "run/zygote.py")
 
 
 @functools.cache

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .model import Edit
-from .parse import fence_mask
+from ..model import Edit
+from ..parse.page import fence_mask
 
 if TYPE_CHECKING:  # quiz.py imports this module, so only import its types for annotations
-    from .quiz import Option, Quiz
+    from ..parse.quiz import Option, Quiz
 
 BADGE_RE = re.compile(r'^\s*<!--\s*quiz-badge:\s*(?P<group>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*-->\s*$')
 FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193

@@ -1,6 +1,6 @@
 """A warm process that has imported torch once and forks one child per chain.
 
-Started by :class:`execdocs.execute.Zygote` as ``python -m execdocs.zygote ADDRESS``.
+Started by :class:`execdocs.run.execute.Zygote` as ``python -m execdocs.run.zygote ADDRESS``.
 Each connection to ADDRESS gets its own forked child, which receives a chain, answers
 with its pid, waits for the parent's go-ahead (so the parent holds a pidfd before the
 child can exit) and then streams one result per block.  Each child leads its own

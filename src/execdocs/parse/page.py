@@ -15,8 +15,8 @@ import re
 from typing import Iterator
 
 from . import markers
-from .errors import MarkerError, QuizError
-from .model import Block, Chain, Options, Page
+from ..errors import MarkerError, QuizError
+from ..model import Block, Chain, Options, Page
 
 EXECUTABLE = "python"
 

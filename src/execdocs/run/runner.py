@@ -17,7 +17,7 @@ import time
 import traceback
 
 from .capture import ArtifactDir, captured_streams, scrape_figures
-from .model import Block, BlockResult, Chain, ExceptionInfo
+from ..model import Block, BlockResult, Chain, ExceptionInfo
 
 SEED = 0
 
