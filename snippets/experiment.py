@@ -89,6 +89,6 @@ fig = viz.feature_grid(maps2, "conv2 feature maps of the cat (48×48)", ncols=6)
 # %%
 first, last = history[0], history[-1]
 active = (maps2.flatten(1).amax(1) > 0).sum().item()
-print(f"Conclusion: validation accuracy rose from {first['val_acc']:.3f} to {last['val_acc']:.3f} "
-      f"in {num_epochs} epochs (chance is 0.100);")
 print(f"{active} of {maps2.shape[0]} conv2 channels respond somewhere on the cat photo.")
+print(f"Conclusion: validation accuracy rose from {first['val_acc']:.3f} to {last['val_acc']:.3f} "
+      f"in {num_epochs} epochs (chance is 0.100).")

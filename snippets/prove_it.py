@@ -252,8 +252,7 @@ claim(abs(on_permuted - chance) <= 0.05, "on permuted pixels the CNN trained on 
 # ## Conclusion
 
 # %%
+print(f"Pixel values alone give {max(leak.values()):.1%} at best (chance {chance:.0%}); "
+      f"shifted maps matched shifted inputs to within {error:.1e}.")
 print(f"Conclusion: over {len(seeds)} seeds the permutation cost the CNN {-cnn['change'][0]:.1f} points "
-      f"(± {cnn['change'][1]:.1f});")
-print(f"the MLP changed by {mlp['change'][0]:+.1f} and the wide MLP by {wide['change'][0]:+.1f}. "
-      f"Pixel values alone give {max(leak.values()):.1%} at best")
-print(f"(chance {chance:.0%}). Shifted maps matched shifted inputs to within {error:.1e}.")
+      f"(± {cnn['change'][1]:.1f}), the MLPs {mlp['change'][0]:+.1f} and {wide['change'][0]:+.1f}.")
