@@ -61,7 +61,14 @@ unit: $(STAMP)
 codeblocks: $(STAMP)
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
 
-test: $(STAMP) $(NPM_STAMP) chromium site
+# ruff and mypy (pinned in requirements.lock, configured in pyproject.toml) on the engine and
+# its MkDocs adapter; src/cnnlab joins once its owners have cleared its findings.
+.PHONY: lint
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src/execdocs hooks
+	$(VENV)/bin/mypy
+
+test: $(STAMP) $(NPM_STAMP) chromium lint site
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q tests
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
 

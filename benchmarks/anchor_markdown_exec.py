@@ -61,12 +61,11 @@ def _convert_page(root: Path, dest: Path, page: str, blocks: list) -> None:
     """Write ``page`` to ``dest`` with each fence of a chain the engine runs turned into a
     markdown-exec fence, one session per chain (so shared state matches ours)."""
     from execdocs.parse.page import chains
-    from execdocs.session import Session
 
     lines = (root / "docs" / page).read_text().split("\n")
     stem = re.sub(r"\W", "_", page[:-3])
     for ci, chain in enumerate(chains(blocks)):
-        run = not Session._skipped(None, chain)
+        run = not chain.skip
         for block in chain.blocks:
             i = block.line - 1
             ticks = re.match(r"\s*(`+)", lines[i]).group(1)
@@ -107,6 +106,19 @@ def make_mdexec_tree(root: Path, dest: Path, pages: dict) -> list[str]:
         _convert_snippet(path, dest)
         converted.append(f"snippets/{path.name}")
     return converted
+
+
+def check_conversion(root: Path, tmp: Path) -> None:
+    """[5, quick] Convert the pages as the anchor would, without installing or running
+    markdown-exec: the conversion uses the engine's parser, so an engine change that breaks
+    it fails here, in `make test`, rather than in the next full `make bench`."""
+    say("\n[5] outside anchor, quick: pages converted to markdown-exec fences (not built)")
+    _, pages = site_chains(root)
+    converted = make_mdexec_tree(root, tmp / "mdexec-quick", pages)
+    fences = sum((tmp / "mdexec-quick" / "docs" / p).read_text().count('exec="on"')
+                 for p in converted if p.endswith(".md"))
+    results["figures"]["anchor_conversion"] = {"pages": len(converted), "exec_fences": fences}
+    row("5 anchor pages converted (quick)", f"{len(converted)} pages, {fences} exec fences", "> 0", fences > 0)
 
 
 def _mdexec_build(root: Path, anchor: Path, site: Path) -> tuple[float, int]:

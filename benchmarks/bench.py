@@ -2,6 +2,7 @@
 
     make bench                                   # after `make site` (needs site/ and a warm cache)
     PYTHONPATH=src .venv/bin/python benchmarks/bench.py [--with-tests] [--skip-anchor] [--profile]
+    PYTHONPATH=src .venv/bin/python benchmarks/bench.py --quick   # seconds: every measure's code, once
 
 Everything runs side by side in one run, on a snapshot of the project copied to a
 temporary directory (docs/, snippets/, src/, hooks/, mkdocs.yml, records/ and the warm
@@ -17,6 +18,12 @@ blocks fail is still measured.
     seconds until the page shows each (goals <= 1.2 s and <= 2 s; medians, under the machine's load)
  5. outside anchor: the same pages under markdown-exec (no cache), cold and warm
  6. (--with-tests) wall time of the two pytest commands of `make test`
+ 7. the local build's chain order on 2 workers, simulated from records/durations.json:
+    longest recorded first (the shard planner's order) vs the old most-blocks-first
+
+``--quick`` (run by tests/test_bench.py in `make test`, so the bench cannot rot silently): one
+warm and one off build, the one-block edit, the anchor's page conversion and the schedule
+simulation; no cold build, no `mkdocs serve`, no markdown-exec install.
 
 Results are printed as a table (figure, goal, MET/NOT MET) and written to .bench/results.json.
 
@@ -33,9 +40,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from anchor_markdown_exec import bench_anchor
+from anchor_markdown_exec import bench_anchor, check_conversion
 from benchlib import ROOT, BenchError, results, rows, say, snapshot
-from measure_builds import bench_cold, bench_edit, bench_warm, profile_warm
+from measure_builds import bench_cold, bench_edit, bench_schedule, bench_warm, profile_warm
 from measure_serve import bench_serve
 from measure_tests import bench_tests
 
@@ -68,15 +75,24 @@ def parse_args() -> argparse.Namespace:
                         help="seconds the bench may take (without --with-tests); the markdown-exec warm build "
                              "is skipped when it would go past")
     parser.add_argument("--keep", action="store_true", help="keep the temporary tree")
+    parser.add_argument("--quick", action="store_true",
+                        help="every measure's code once, in seconds: no cold build, serve or markdown-exec")
     return parser.parse_args()
 
 
 def run_measures(args: argparse.Namespace, root: Path, tmp: Path, began: float) -> None:
     """The measures in order: the cheap warm ones first, so a slow cold build or anchor that
     runs out of budget still leaves the headline figures."""
+    if args.quick:
+        bench_warm(root, tmp, 1)
+        bench_edit(root, tmp)
+        check_conversion(root, tmp)
+        bench_schedule(root)
+        return
     bench_warm(root, tmp, args.runs)
     bench_edit(root, tmp)
     bench_serve(root, tmp)
+    bench_schedule(root)
     cold = bench_cold(root, tmp)
     if not args.skip_anchor:
         warm = results["figures"]["warm_rebuild"]["warm_median_s"]

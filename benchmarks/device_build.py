@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from execdocs.build import prepare
-from execdocs.session import Settings
+from execdocs.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -67,7 +67,7 @@ def worker(project: Path, cache: Path, out: Path, jobs: int) -> None:
     from execdocs.build import prepare
     from execdocs.check.compare import image_difference, thumbnail
     from execdocs.store.record import PageRecord, _sha_bytes
-    from execdocs.session import Settings
+    from execdocs.settings import Settings
 
     import dataclasses
 

@@ -2,10 +2,10 @@
 
 The engine's state lives in ``execdocs.workspace`` (keyed by the config file), so the
 warm zygote survives ``mkdocs serve`` rebuilds; ``make serve`` also watches the project
-code and snippets the pages import.  EXECDOCS_DISABLE=1 builds without executing anything.
+code and snippets the pages import.  ``Settings.disabled`` builds without executing anything
+(``execdocs.settings`` lists every setting).
 """
 import logging
-import os
 from pathlib import Path
 
 from execdocs import workspace
@@ -14,11 +14,7 @@ log = logging.getLogger("mkdocs.plugins.execdocs")
 
 
 def on_pre_build(config, **kwargs):
-    ws = workspace.workspace(config.config_file_path)
-    if os.environ.get("EXECDOCS_DISABLE"):
-        ws.session = None
-        return
-    ws.build(config.docs_dir, log.info)
+    workspace.workspace(config.config_file_path).run(config.docs_dir, config.site_dir, log.info)
 
 
 def on_serve(server, config, builder, **kwargs):

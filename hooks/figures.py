@@ -10,11 +10,11 @@ from execdocs.workspace import workspace
 
 def on_files(files, config, **kwargs):
     ws = workspace(config.config_file_path)
-    if ws.session is None:
+    if ws.build is None:
         return files
-    for name, content in {**ws.session.figures, **ws.session.artifacts}.items():
+    for name, content in {**ws.build.figures, **ws.build.artifacts}.items():
         files.append(File.generated(config, name, content=content))
-    files.append(File.generated(config, "execution-times.md", content=ws.session.timing_markdown()))
+    files.append(File.generated(config, "execution-times.md", content=ws.build.timing_markdown()))
     changed = ws.changed_pages()
     for file in files.documentation_pages():
         if file.src_uri in changed:

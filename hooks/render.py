@@ -11,7 +11,7 @@ from execdocs.workspace import workspace
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
     ws = workspace(config.config_file_path)
-    if ws.session is None or page.file.src_uri not in ws.session.pages:
+    if ws.build is None or page.file.src_uri not in ws.build.pages:
         return markdown
     body, _meta = get_data(ws.render(page.file.src_uri))
     return body

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from execdocs.check.compare import image_difference, text_diff
-from execdocs.render.drift_report import FigureEvidence, ReportItem
+from execdocs.problem import FigureDrift, Problem
 
 
 def curve_png(slope: float, size=(3.2, 2.4)) -> bytes:
@@ -30,21 +30,19 @@ def difference(recorded: bytes, fresh: bytes) -> tuple[float | None, bytes | Non
     return image_difference(recorded, fresh)
 
 
-def sample_items() -> list[ReportItem]:
+def sample_items() -> list[Problem]:
     recorded, fresh = curve_png(1.0), curve_png(1.4)
     rms, diff_png = difference(recorded, fresh)
     text = text_diff("epoch 1 loss 2.3012 acc 0.1031\nepoch 2 loss 1.8120 acc 0.3327\nshape torch.Size([8, 16, 32, 32])",
                      "epoch 1 loss 2.3012 acc 0.1031\nepoch 2 loss 1.8121 acc 0.3902\nshape torch.Size([8, 16, 30, 30])")
     code = "model = SimpleCNN()\nfor epoch in range(num_epochs):\n    print(f'<b>{epoch}</b>')"
     return [
-        ReportItem("experiment.md", 42, "output drifted", "experiment.md:42: stdout drifted from the record "
-                   "(rtol=0.001)", code=code, diff=text, page_href="../site/experiment.html",
-                   source_href="../docs/experiment.md", rtol=1e-3),
-        ReportItem("metrics.md", 88, "output drifted", f"metrics.md:88: figure 1 changed (RMS {rms:.2f}, tolerance 2)",
-                   code="plt.plot(history['loss'])", diff="",
-                   figure=FigureEvidence(0, recorded, fresh, diff_png, rms, 2.0),
-                   page_href="../site/metrics.html", source_href="../docs/metrics.md"),
-        ReportItem("../snippets/prove_it.py", 12, "block failed",
-                   "snippets/prove_it.py:12: unexpected AssertionError: the CNN's edge vanished <script>",
-                   code="assert cnn_acc - mlp_acc > 0.1, 'claim'", page_href="../site/notebooks/prove_it.html"),
+        Problem("experiment.md", 42, "output drifted", "experiment.md:42: stdout drifted from the record",
+                code=code, diff=text, rtol=1e-3, url="experiment.html"),
+        Problem("metrics.md", 88, "output drifted", f"metrics.md:88: figure 1 changed (RMS {rms:.2f}, tolerance 2)",
+                code="plt.plot(history['loss'])", diff="",
+                figure=FigureDrift(0, recorded, fresh, diff_png, rms, 2.0), url="metrics.html"),
+        Problem("../snippets/prove_it.py", 12, "block failed",
+                "snippets/prove_it.py:12: unexpected AssertionError: the CNN's edge vanished <script>",
+                code="assert cnn_acc - mlp_acc > 0.1, 'claim'", url="notebooks/prove_it.html"),
     ]

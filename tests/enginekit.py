@@ -19,7 +19,7 @@ if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
 from execdocs.build import prepare  # noqa: E402
-from execdocs.session import Settings  # noqa: E402
+from execdocs.settings import Settings  # noqa: E402
 
 
 def write_site(root: Path, pages: dict[str, str]) -> Settings:

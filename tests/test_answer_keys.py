@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from enginekit import ROOT, build
-from execdocs.parse import quiz as quizzes
-from execdocs.session import Settings
+from execdocs.check.quiz_keys import verify
+from execdocs.errors import QuizError
+from execdocs.parse.page import parse
+from execdocs.settings import Settings
 
 DOCS = ROOT / "docs"
 
@@ -25,14 +27,14 @@ def real_results():
                         cache_dir=ROOT / ".cache" / "execdocs", jobs=2)
     session = build(settings)
     assert not [p for p in session.problems if "quiz" in p.detail], "the real pages' keys must pass"
-    return session.markdown, session.results
+    return {name: page.markdown for name, page in session.pages.items()}, session.results
 
 
 def code_questions() -> list[tuple[str, str, str]]:
     """(page, quiz id, wrong letter) for every wrong option of every executed question."""
     cases = []
     for path in sorted(DOCS.glob("*.md")):
-        for quiz in quizzes.find_quizzes(path.read_text(), path.name):
+        for quiz in parse(path.read_text(), path.name).quizzes:
             if quiz.check != "none":
                 cases += [(path.name, quiz.quiz_id, o.letter) for o in quiz.options if not o.keyed]
     return cases
@@ -56,16 +58,16 @@ def test_there_are_code_questions_to_check():
 @pytest.mark.parametrize("page,quiz_id,letter", code_questions())
 def test_wrong_key_fails_naming_the_question(real_results, page, quiz_id, letter):
     markdown, results = real_results
-    original = next(q for q in quizzes.find_quizzes(markdown[page], page) if q.quiz_id == quiz_id)
+    original = next(q for q in parse(markdown[page], page).quizzes if q.quiz_id == quiz_id)
     mutated = move_key(markdown[page], original, letter)
     assert mutated != markdown[page]
-    try:
-        found = quizzes.find_quizzes(mutated, page)
-    except quizzes.QuizError as err:  # e.g. the expect comment is now on a non-keyed option
-        assert f"{page}:" in str(err)
+    parsed = parse(mutated, page)
+    quiz_errors = [err for err in parsed.errors if isinstance(err, QuizError)]
+    if quiz_errors:  # e.g. the expect comment is now on a non-keyed option
+        assert f"{page}:" in str(quiz_errors[0])
         return
-    quiz = next(q for q in found if q.quiz_id == quiz_id)
+    quiz = next(q for q in parsed.quizzes if q.quiz_id == quiz_id)
     assert quiz.key.letter == letter
-    errors = quizzes.verify(quiz, results)
+    errors = verify(quiz, results)
     assert errors, f"{page} quiz {quiz_id}: keying option {letter} was not caught"
     assert any(original.title in str(e) and f"{page}:" in str(e) for e in errors)

@@ -7,6 +7,7 @@ import pickle
 import pytest
 
 from execdocs.store import cache as cache_mod
+from execdocs.settings import guess_device_kind
 from execdocs.store.cache import ProjectSources, ResultCache, chain_key, imported_modules
 from execdocs.model import BlockResult
 from execdocs.parse.page import chains, parse_page
@@ -105,15 +106,19 @@ def test_engine_source_is_in_the_key(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_mod, "engine_digest", real)
     engine = tmp_path / "engine"
     engine.mkdir()
-    for name in cache_mod.EXECUTION_MODULES + ("render/page.py",):
+    for name in ("model.py", "run/capture.py", "run/zygote.py", "render/page.py", "check/compare.py"):
         (engine / name).parent.mkdir(parents=True, exist_ok=True)
         (engine / name).write_text("A = 1\n")
     monkeypatch.setattr(cache_mod, "ENGINE_DIR", engine)
     first = cache_mod.engine_digest.__wrapped__()
     (engine / "render/page.py").write_text("A = 2\n")  # rendering never changes a result
+    (engine / "check/compare.py").write_text("A = 2\n")  # nor does comparing it
     assert cache_mod.engine_digest.__wrapped__() == first
     (engine / "run/capture.py").write_text("A = 2\n")
-    assert cache_mod.engine_digest.__wrapped__() != first
+    second = cache_mod.engine_digest.__wrapped__()
+    assert second != first
+    (engine / "run/schedule.py").write_text("A = 1\n")  # a new module of the run stage counts too
+    assert cache_mod.engine_digest.__wrapped__() != second
 
 
 def test_package_versions_are_in_the_key(tmp_path, monkeypatch):
@@ -123,6 +128,12 @@ def test_package_versions_are_in_the_key(tmp_path, monkeypatch):
     assert keys(PAGE, tmp_path) != before
 
 
+def test_thread_count_is_in_the_key(tmp_path):
+    (chain,) = chains(parse_page(PAGE, "p.md"))[:1]
+    sources = ProjectSources([tmp_path])
+    assert chain_key(chain, sources, "cpu", 1) != chain_key(chain, sources, "cpu", 4)
+
+
 def test_device_guess_honours_env(monkeypatch):
     monkeypatch.setenv("EXECDOCS_DEVICE", "mps")
-    assert cache_mod.guess_device_kind() == "mps"
+    assert guess_device_kind() == "mps"

@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
 from drift_sample import curve_png, difference, sample_items
+
 from execdocs.check.compare import text_diff
-from execdocs.render.drift_report import (FigureEvidence, ReportItem, highlight_pair, items_from_problems, render_report,
-                                   side_by_side, site_links, write_report)
+from execdocs.errors import Drift
+from execdocs.model import Block, Options, Page
+from execdocs.problem import FigureDrift, Problem
+from execdocs.render.drift_report import highlight_pair, render_report, side_by_side, site_links, write_report
+
+ROOT = Path("/project")
+LINKS = site_links(ROOT / "drift-report", ROOT / "docs", ROOT / "site")
 
 
 class Tags(HTMLParser):
@@ -47,7 +53,7 @@ def test_side_by_side_pairs_removed_and_added_lines():
 
 def test_report_shows_every_item_with_links_source_and_escaped_text():
     items = sample_items()
-    page = render_report(items, generated="2026-11-22 09:00 UTC")
+    page = render_report(items, generated="2026-11-22 09:00 UTC", links=LINKS)
     assert page.count('<section class="item"') == 3
     for item in items:
         assert item.where in page
@@ -56,7 +62,9 @@ def test_report_shows_every_item_with_links_source_and_escaped_text():
     assert "snippets/prove_it.py:12" in page and "../snippets" not in page.split("<main>")[1].split("href")[0]
     assert "print(f&#x27;&lt;b&gt;{epoch}&lt;/b&gt;&#x27;)" in page  # the block's source, escaped
     assert "<b>" not in page and "<script" not in page
-    assert '<mark class="num">0.3327</mark>' in page  # rtol=1e-3 from the item
+    assert 'href="../site/notebooks/prove_it.html">snippets/prove_it.py:12</a>' in page  # the notebook
+    assert 'href="../snippets/prove_it.py"' in page
+    assert '<mark class="num">0.3327</mark>' in page  # rtol=1e-3 from the problem
     assert '<mark class="num">32</mark>' in page
     assert "3 problems" in page
 
@@ -78,8 +86,8 @@ def test_figures_of_different_sizes_say_so():
     small, large = curve_png(1.0), curve_png(1.0, size=(4, 3))
     rms, diff_png = difference(small, large)
     assert rms is None and diff_png is None
-    page = render_report([ReportItem("a.md", 3, "output drifted", "a.md:3: figure 1 changed",
-                                     figure=FigureEvidence(0, small, large, None, None, 2.0))])
+    page = render_report([Problem("a.md", 3, "output drifted", "a.md:3: figure 1 changed",
+                                  figure=FigureDrift(0, small, large, None, None, 2.0))])
     assert "different sizes" in page and "the sizes differ" in page
     assert len([1 for tag, _ in parsed(page) if tag == "img"]) == 2
 
@@ -105,38 +113,24 @@ def test_write_report_replaces_the_previous_one(tmp_path):
     assert [p.name for p in first.parent.iterdir()] == ["index.html"]
 
 
-@dataclass
-class EngineFigure:
-    index: int
-    recorded_png: bytes
-    fresh_png: bytes
-    diff_png: bytes | None
-    rms: float | None
-    tolerance: float
-
-
-@dataclass
-class EngineProblem:
-    page: str
-    line: int
-    kind: str
-    detail: str
-    code: str = ""
-    diff: str = ""
-    figure: EngineFigure | None = None
-
-
-def test_items_from_the_engines_problems(tmp_path):
-    fig = EngineFigure(1, b"r", b"f", b"d", 7.5, 2.0)
-    problems = [EngineProblem("pipeline.md", 9, "output drifted", "pipeline.md:9: stdout drifted from the record "
-                              "(rtol=0.01)", "print(1)", "-1\n+2"),
-                EngineProblem("data.md", 4, "output drifted", "data.md:4: figure 2 changed", figure=fig)]
-    items = items_from_problems(problems, page_href=lambda p: f"site/{p}.html", source_href=lambda p: f"docs/{p}")
-    assert items[0].rtol == 0.01 and items[1].rtol == 1e-4
-    assert items[0].page_href == "site/pipeline.md.html" and items[1].source_href == "docs/data.md"
-    assert items[1].figure == FigureEvidence(1, b"r", b"f", b"d", 7.5, 2.0)
+def test_a_problem_carries_its_blocks_tolerances_and_its_pages_url():
+    """What the report shows comes from the problem itself: no tolerance read back from text."""
+    fig = FigureDrift(1, b"r", b"f", b"d", 7.5, 2.0)
+    block = Block("pipeline.md", 0, 9, 11, "print(1)", options=Options(rtol=0.01))
+    page = Page("pipeline.md", "")
+    text = Problem.of(Drift("pipeline.md", 9, "stdout drifted from the record", "-1\n+2"), block, page)
+    figure = Problem.of(Drift("data.md", 4, "figure 2 changed", "", fig), None, Page("data.md", ""))
+    assert (text.rtol, text.atol, text.code, text.diff, text.url) == (0.01, 1e-6, "print(1)", "-1\n+2", "pipeline.html")
+    assert figure.rtol == 1e-4 and figure.figure == fig and figure.code == ""
+    page_html = render_report([text, figure])
+    assert "numbers beyond rtol=0.01" in page_html and "rtol=0.0001" not in page_html
 
 
 def test_site_links_are_relative_to_the_report(tmp_path):
-    built, source = site_links("notebooks/x.md", tmp_path / "drift-report", tmp_path / "docs", tmp_path / "site")
-    assert built == "../site/notebooks/x.html" and source == "../docs/notebooks/x.md"
+    links = site_links(tmp_path / "drift-report", tmp_path / "docs", tmp_path / "site")
+    page = Page("../snippets/x.py", "")
+    built, source = links(Problem(page.name, 1, "block failed", "", url=page.url))
+    assert built == "../site/notebooks/x.html" and source == "../snippets/x.py"
+    built, source = links(Problem("sub/y.md", 1, "block failed", "", url=Page("sub/y.md", "").url))
+    assert built == "../site/sub/y.html" and source == "../docs/sub/y.md"
+    assert links(Problem("gone.md", 1, "accept error", "")) == ("", "")  # no page: no link

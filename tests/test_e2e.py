@@ -108,7 +108,7 @@ def test_accept_edit_drift_accept_flow(tmp_path):
     # warm the cache through the engine in this process (its zygote is shared with the other tests),
     # so only the build after the edit has to start a fresh worker
     from execdocs.build import prepare
-    from execdocs.session import Settings
+    from execdocs.settings import Settings
     prepare(Settings(docs_dir=tmp_path / "docs", project_root=tmp_path, records_dir=tmp_path / "scratch",
                      cache_dir=cache / "execdocs-warm", accept=True), lambda m: None)
     shutil.copytree(cache / "execdocs-warm" / "results", cache / "results")

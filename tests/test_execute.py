@@ -120,3 +120,26 @@ def test_figures_come_back_from_the_worker(tmp_path):
             "ax.set_title('line')\n")
     r = run_one(Chain((blk(code, line=1, page="f.md"),)), str(tmp_path))[0]
     assert len(r.figures) == 1 and r.figures[0].alt == "panels: line" and r.figures[0].png[:4] == b"\x89PNG"
+
+
+# -- PYTHONHASHSEED: set where the zygote starts, so string-set order is the same in every build --------
+def test_string_set_order_is_the_same_in_two_zygotes(tmp_path, monkeypatch):
+    """Two builds are two zygotes (two interpreters).  Each reads PYTHONHASHSEED when it starts;
+    setting it inside a running worker changes nothing, so the seed must be in the zygote's
+    environment.  The order printed must also be the one every interpreter with seed 0 prints."""
+    import subprocess
+    import sys
+
+    from execdocs.run.execute import Zygote
+
+    monkeypatch.delenv("PYTHONHASHSEED", raising=False)  # as in a shell that never set it
+    code = "print(list({'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'}), hash('execdocs'))\n"
+    (tmp_path / "p.md").write_text("")
+    printed = []
+    for _ in range(2):
+        with Zygote() as zygote:
+            (result,) = run_one(Chain((blk(code),)), str(tmp_path), zygote)
+        printed.append(result.stdout)
+    seeded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={"PYTHONHASHSEED": "0", "PATH": "/usr/bin:/bin"}).stdout
+    assert printed[0] == printed[1] == seeded

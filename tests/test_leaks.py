@@ -70,7 +70,7 @@ BUILD = """
 import sys
 from pathlib import Path
 from enginekit import build, write_site
-from execdocs.session import Settings
+from execdocs.settings import Settings
 root = Path(sys.argv[1])
 settings = Settings(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
                     cache_dir=root / ".cache" / "execdocs", jobs=2)

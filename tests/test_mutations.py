@@ -31,7 +31,7 @@ from enginekit import ROOT, SRC
 
 from execdocs.build import prepare
 from execdocs.parse.page import parse_page
-from execdocs.session import Settings
+from execdocs.settings import Settings
 
 ARTIFACTS = ROOT / "test-artifacts"
 WARM_CACHE = ROOT / ".cache" / "execdocs" / "results"
@@ -201,7 +201,7 @@ CLEAN_BUILD = """
 import json, sys
 from pathlib import Path
 from execdocs.build import prepare
-from execdocs.session import Settings
+from execdocs.settings import Settings
 root = Path(sys.argv[1])
 s = prepare(Settings(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
                      cache_dir=Path(sys.argv[2]), accept=False, jobs=2), log=lambda m: None)

@@ -9,10 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from execdocs.model import BlockResult, ExceptionInfo, apply_edits
-from execdocs.parse.quiz import (Quiz, QuizError, badge_html, find_badges, find_quizzes, key_hash, page_edits,
-                           render_edits, verify)
-from execdocs.render.quiz_html import fnv1a32, inline_markdown
+from execdocs.check.quiz_keys import verify
+from execdocs.errors import QuizError
+from execdocs.model import BlockResult, Edit, ExceptionInfo, Quiz, apply_edits
+from execdocs.parse import quiz as quiz_parser
+from execdocs.parse.page import parse_page
+from execdocs.parse.quiz import find_badges
+from execdocs.render.quiz_html import badge_html, fnv1a32, inline_markdown, key_hash, render_badge_edit, render_edits
+
+
+def find_quizzes(markdown: str, page: str) -> list[Quiz]:
+    """The page's quizzes, built on its own parsed blocks (as the build does)."""
+    return quiz_parser.find_quizzes(markdown, page, parse_page(markdown, page))
+
+
+def page_edits(markdown: str, page: str) -> list[Edit]:
+    """All quiz and badge edits for a page (what the build applies after verifying)."""
+    edits = [e for quiz in find_quizzes(markdown, page) for e in render_edits(quiz)]
+    return edits + [render_badge_edit(b) for b in find_badges(markdown, page)]
 
 JS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "quiz.js"
 

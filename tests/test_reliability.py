@@ -369,7 +369,7 @@ import sys
 sys.path.insert(0, {src!r})
 from pathlib import Path
 from execdocs.build import prepare
-from execdocs.session import Settings
+from execdocs.settings import Settings
 root = Path({root!r})
 prepare(Settings(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
                  cache_dir=root / ".cache" / "execdocs", accept=True, jobs=2), lambda m: print(m, flush=True))

@@ -4,8 +4,18 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from execdocs.scale.shard import (ShardSpecError, Work, chain_id, estimate, loads, main, mine, parse_gpu_shards,
-                            parse_spec, plan)
+from execdocs.__main__ import main as cli
+from execdocs.scale.shard import ShardSpecError, Work, chain_id, estimate, mine, parse_gpu_shards, parse_spec, plan
+
+
+def loads(work: list[Work], planned: list[list[str]]) -> list[float]:
+    """Seconds of recorded work per shard under a plan (what the balance is judged by)."""
+    seconds = {w.chain_id: w.seconds for w in work}
+    return [sum(seconds[c] for c in ids) for ids in planned]
+
+
+def main(argv: list[str]) -> int:
+    return cli(["shard", *argv])
 
 works = st.lists(st.builds(Work, chain_id=st.text("abcdef0123", min_size=1, max_size=6),
                            seconds=st.floats(0, 500, allow_nan=False), gpu=st.booleans()),
@@ -111,3 +121,4 @@ def test_cli_refuses_a_bad_spec(capsys):
     assert main(["run", "5/3"]) == 2
     assert "k must be between 1 and N" in capsys.readouterr().err
     assert main(["walk", "1/3"]) == 2
+    assert cli(["render-it"]) == 2 and "usage: python -m execdocs" in capsys.readouterr().err

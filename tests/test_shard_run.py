@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from enginekit import ROOT, build, py, write_site
+from execdocs.build import Build
 from execdocs.scale import shard_run
+from execdocs.settings import read_settings
 from execdocs.store.durations import load_durations, save_durations
 from execdocs.scale.shard import chain_id, mine
 
@@ -120,11 +122,17 @@ def test_three_shards_merge_into_a_build_that_executes_nothing(project, one_mach
     assert sorted(set(shards)) == ["1", "2", "3"] and len(shards) == 7  # every block, with its shard
 
 
+def planned(project, log) -> Build:
+    """The project's pages parsed (the shard's plan step), nothing executed."""
+    build = Build(read_settings(project / "mkdocs.yml"), log)
+    build.plan()
+    return build
+
+
 def test_durations_plan_the_shards(project):
     durations = load_durations(project / "records")
     assert len(durations) == 6  # 6 distinct chains (conv.md is one chain of 2 blocks)
-    settings = shard_run.settings_from_env(project / "docs", project / "mkdocs.yml")
-    loop = shard_run.collect(settings, lambda _m: None).pages["loop.md"]
+    loop = planned(project, lambda _m: None).pages["loop.md"]
     assert max(durations, key=durations.get) == chain_id(b.code for b in loop.blocks)
     assert durations[chain_id(b.code for b in loop.blocks)] >= 0.9  # three sleeps of 0.3 s
 
@@ -133,8 +141,7 @@ def test_a_shard_fails_only_for_its_own_chains(project, monkeypatch):
     (project / "docs" / "broken.md").write_text("# Broken\n\n" + py("raise SystemExit('boom')"))
     try:
         logs: list[str] = []
-        settings = shard_run.settings_from_env(project / "docs", project / "mkdocs.yml")
-        session = shard_run.collect(settings, logs.append)
+        session = planned(project, logs.append)
         work = list(shard_run.site_work(session, load_durations(project / "records")).values())
         broken = chain_id(b.code for b in session.pages["broken.md"].blocks)
         owner = next(k for k in (1, 2, 3) if broken in mine(work, f"{k}/3"))

@@ -18,12 +18,12 @@ def test_changed_pages_follow_outputs_not_only_sources(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path / "src"))
     ws = workspace.workspace(str(tmp_path / "mkdocs.yml"))
     try:
-        ws.build(str(docs), lambda m: None)
+        ws.run(str(docs), str(tmp_path / "site"), lambda m: None)
         assert ws.changed_pages() == {"uses.md", "sub/plain.md"}  # first build: everything
-        ws.build(str(docs), lambda m: None)
+        ws.run(str(docs), str(tmp_path / "site"), lambda m: None)
         assert ws.changed_pages() == set()
         (tmp_path / "src" / "helper.py").write_text("VALUE = 2\n")
-        ws.build(str(docs), lambda m: None)
+        ws.run(str(docs), str(tmp_path / "site"), lambda m: None)
         assert ws.changed_pages() == {"uses.md"}
         assert "2" in ws.render("uses.md").split("```{ .text .exec-output")[1]
     finally:

@@ -17,6 +17,9 @@ class ExecDocsError(Exception):
     """Base class: something on ``page`` at ``line`` the author must fix or accept."""
 
     title = "error"
+    code = ""  # the block's source, when the error belongs to a block
+    diff = ""  # a unified text diff, for drift
+    figure: object = None  # problem.FigureDrift evidence, for figure drift
 
     def __init__(self, page: str, line: int, message: str, detail: str = ""):
         self.page, self.line, self.message = page, line, message

@@ -7,9 +7,11 @@ process boundary and hash into cache keys.
 """
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
+from .errors import ExecDocsError, QuizError
 from .errors import where as _where
 
 BlockKey = tuple[str, int]  # (page, index): the one key results are stored and looked up by
@@ -66,6 +68,12 @@ class Block:
         return any(m.startswith("pytest.mark.xfail") for m in self.marks)
 
 
+def chain_id(codes: Iterable[str]) -> str:
+    """A chain's id: its code, hashed (stable across prose edits and moved lines)."""
+    digest = hashlib.sha256("\0".join(codes).encode())
+    return digest.hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Chain:
     """Blocks that share one namespace: a head block plus its ``cont`` blocks."""
@@ -84,32 +92,146 @@ class Chain:
     def skip(self) -> bool:
         return self.head.skip
 
+    @property
+    def id(self) -> str:
+        """The chain's code, hashed: stable across prose edits and moved lines (durations, shards)."""
+        return chain_id(b.code for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer choice; ``fence`` is its own code block for ``runs`` questions."""
+
+    letter: str
+    text: str  # Markdown as written, without the checkbox and expect comment
+    line: int
+    keyed: bool
+    expect: str | None = None
+    fence: Block | None = None  # the page's block indented under this option
+
+    @property
+    def plain(self) -> str:
+        """The text as the reader means it: code-span backticks are not part of an output."""
+        return self.text.replace("`", "").strip()
+
+    @property
+    def code(self) -> Block:
+        """The option's own block (runs questions are parsed with one per option)."""
+        if self.fence is None:
+            raise QuizError("", self.line, f"option {self.letter} has no python block")
+        return self.fence
+
+    @property
+    def name(self) -> str:
+        """How messages refer to the option: letter plus text, e.g. ``option B "torch.Size(...)"``."""
+        return f'option {self.letter} "{self.plain}"'
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A parsed question; line numbers refer to the author's original Markdown."""
+
+    page: str
+    line: int  # the opening <div> line
+    end_line: int  # the closing </div> line
+    quiz_id: str
+    title: str
+    check: str
+    options: tuple[Option, ...]
+    blocks: tuple[Block, ...] = ()  # the page's blocks that form the question (not the options')
+    indent: str = ""
+    attempts: int = 2
+    group: str | None = None
+    timer: int | None = None
+    category: str = ""
+    difficulty: str = ""
+    attrs: tuple[tuple[str, str], ...] = ()  # all attributes of the opening tag, in order
+    options_end: int = 0  # first line after the options (and their nested blocks)
+    options_end_text: str = ""  # that line's original text, re-emitted after the widget
+
+    @property
+    def key(self) -> Option:
+        return next(o for o in self.options if o.keyed)
+
+    @property
+    def block(self) -> Block | None:
+        """The block whose result is checked: the last one before the options."""
+        return self.blocks[-1] if self.blocks else None
+
+    @property
+    def checked_block(self) -> Block:
+        """:attr:`block` where one is required (output and raises questions are parsed with one)."""
+        if self.block is None:
+            raise self.error(self.line, "this question has no python block before its options")
+        return self.block
+
+    def error(self, line: int, message: str) -> QuizError:
+        return QuizError(self.page, line, f'quiz "{self.title}": {message}')
+
+
+@dataclass(frozen=True)
+class BadgeMarker:
+    """A ``<!--quiz-badge: group "Title"-->`` line: where the group's badge appears."""
+
+    page: str
+    line: int
+    group: str
+    title: str | None = None
+
+
+SNIPPETS = "../snippets/"  # a snippet's page name: its path from the docs folder
+
+
+def group_chains(blocks: Iterable[Block]) -> tuple[Chain, ...]:
+    """Blocks grouped into namespaces: each ``cont`` block joins the chain before it."""
+    groups: list[list[Block]] = []
+    for block in blocks:
+        if block.cont and groups:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return tuple(Chain(tuple(g)) for g in groups)
+
 
 @dataclass(frozen=True)
 class Page:
-    """One page as parsed once: its text, blocks, quizzes and badges, and what was malformed.
+    """One page as parsed once: its identity, text, blocks, quizzes and badges, and what was malformed.
 
     Every later stage (execute, check, render, the MkDocs hooks) reads this value; nothing
     re-reads or re-parses the page.  ``errors`` holds the marker and quiz errors found
     while parsing (a page with a marker error has no blocks; one with a quiz error no quizzes).
+    The identity (``kind``, ``url``) is derived from ``name`` here and nowhere else.
     """
 
     name: str  # docs-relative path ("experiment.md"), or "../snippets/x.py" for a snippet
     markdown: str
     blocks: tuple[Block, ...] = ()
-    quizzes: tuple[Any, ...] = ()  # quiz.Quiz values whose code blocks are this page's blocks
-    badges: tuple[Any, ...] = ()  # quiz_html.BadgeMarker values
-    errors: tuple[Exception, ...] = ()  # errors.ExecDocsError values
+    quizzes: tuple[Quiz, ...] = ()  # questions whose code blocks are this page's blocks
+    badges: tuple[BadgeMarker, ...] = ()
+    errors: tuple[ExecDocsError, ...] = ()
+    kind: str = field(init=False)  # "page" (docs/*.md) or "snippet" (snippets/*.py)
+    url: str = field(init=False)  # where it is published, relative to the site root
+
+    def __post_init__(self) -> None:
+        kind, url = page_identity(self.name)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "url", url)
+
+    @property
+    def label(self) -> str:
+        """How authors name the file: ``experiment.md``, ``snippets/x.py``."""
+        return self.name.removeprefix("../")
 
     @property
     def chains(self) -> tuple[Chain, ...]:
-        groups: list[list[Block]] = []
-        for block in self.blocks:
-            if block.cont and groups:
-                groups[-1].append(block)
-            else:
-                groups.append([block])
-        return tuple(Chain(tuple(g)) for g in groups)
+        return group_chains(self.blocks)
+
+
+def page_identity(name: str) -> tuple[str, str]:
+    """(kind, published URL) of a page name: a snippet is published as its notebook."""
+    if name.startswith(SNIPPETS):
+        return "snippet", f"notebooks/{name.removeprefix(SNIPPETS).rsplit('.', 1)[0]}.html"
+    return "page", name.rsplit(".", 1)[0] + ".html"
 
 
 @dataclass(frozen=True)
@@ -154,39 +276,6 @@ class BlockResult:
     @property
     def ok(self) -> bool:
         return self.failure is None
-
-
-@dataclass(frozen=True)
-class FigureDrift:
-    """A figure that changed beyond its tolerance: everything a reviewer needs to judge it."""
-
-    index: int  # 0-based figure number within the block
-    recorded_png: bytes  # the committed baseline (a thumbnail)
-    fresh_png: bytes  # the fresh figure, thumbnailed like the baseline
-    diff_png: bytes | None  # matplotlib's difference image; None when the sizes differ
-    rms: float | None
-    tolerance: float
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the build, as data: shown on the page, logged, and reviewable."""
-
-    page: str
-    line: int
-    kind: str  # "block failed", "output drifted", "marker error", "quiz error", "not run", ...
-    detail: str  # the full message, starting with page:line
-    code: str = ""  # the block's source, when the problem belongs to a block
-    diff: str = ""  # unified text diff for text drift
-    figure: FigureDrift | None = None
-
-    @property
-    def where(self) -> str:
-        return _where(self.page, self.line)
-
-    @property
-    def title(self) -> str:
-        return f"{self.kind} at {self.where}"
 
 
 @dataclass(frozen=True)

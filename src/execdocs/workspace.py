@@ -4,33 +4,18 @@ Why a registry keyed by the config file, not the config object or a hook-module 
 ``mkdocs serve`` loads the config again and re-executes the hook modules on every
 rebuild, so neither survives from one rebuild to the next, yet the warm zygote must
 (a block edit would otherwise pay torch's import again).  The key says explicitly which
-project the hooks act on, so two builds in one process (tests) never share a session.
-A Workspace owns the zygote and the build lock; each build replaces its ``session``.
+project the hooks act on, so two builds in one process (tests) never share a build.
+A Workspace owns the zygote and the build lock; each build replaces its ``build``.
 """
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-from .build import prepare
+from .build import Build
 from .run.execute import Zygote
+from .settings import Settings, read_settings
 from .store.lock import BuildLock
-from .session import Session, Settings
-
-
-def settings_from_env(docs_dir: str | Path, config_file: str | Path) -> Settings:
-    """Paths beside mkdocs.yml; EXECDOCS_ACCEPT=1 re-records (EXECDOCS_ACCEPT_PAGES=a.md,b.md: only those)."""
-    root = Path(config_file).resolve().parent
-    pages = os.environ.get("EXECDOCS_ACCEPT_PAGES", "").replace(",", " ").split()
-    return Settings(
-        docs_dir=Path(docs_dir).resolve(),
-        project_root=root,
-        records_dir=Path(os.environ.get("EXECDOCS_RECORDS", root / "records")),
-        cache_dir=Path(os.environ.get("EXECDOCS_CACHE", root / ".cache" / "execdocs")),
-        accept=os.environ.get("EXECDOCS_ACCEPT", "") not in ("", "0"),
-        accept_pages=frozenset(pages) if pages else None,
-    )
 
 
 class Workspace:
@@ -39,13 +24,15 @@ class Workspace:
     def __init__(self, config_file: str):
         self.config_file = config_file
         self.zygote = Zygote()
-        self.session: Session | None = None
+        self.build: Build | None = None  # the last build; None when execution is disabled
+        self.settings: Settings | None = None
         self.lock: BuildLock | None = None
         self._rendered: dict[str, str] = {}  # page -> hash of its Markdown as last rendered
 
     def render(self, name: str) -> str:
         """A page's Markdown for MkDocs (figure links relative to the page's folder)."""
-        return self.session.render(name, figure_prefix="../" * name.count("/"))
+        assert self.build is not None, "render() before a build"
+        return self.build.render(name, figure_prefix="../" * name.count("/"))
 
     def changed_pages(self) -> set[str]:
         """Pages whose rendered Markdown differs from the previous build's.
@@ -53,21 +40,24 @@ class Workspace:
         ``mkdocs serve --dirty`` rebuilds only pages whose source changed; a page whose
         *outputs* changed (an edit in src/ or snippets/) must be rebuilt as well."""
         changed = set()
-        for name in self.session.pages if self.session else ():
-            if name.startswith("../"):
-                continue  # snippets are published as notebooks, not rendered here
+        pages = self.build.pages.values() if self.build else ()
+        for name in [p.name for p in pages if p.kind == "page"]:  # snippets: published as notebooks
             digest = hashlib.sha256(self.render(name).encode()).hexdigest()
             if self._rendered.get(name) != digest:
                 changed.add(name)
             self._rendered[name] = digest
         return changed
 
-    def build(self, docs_dir: str, log) -> Session:
-        settings = settings_from_env(docs_dir, self.config_file)
+    def run(self, docs_dir: str, site_dir: str, log) -> Build | None:
+        """Settings read once for this build; then the build, unless execution is disabled."""
+        self.settings = settings = read_settings(self.config_file, docs_dir, site_dir=site_dir)
+        if settings.disabled:
+            self.build = None
+            return None
         self.lock = self.lock or BuildLock(settings.cache_dir)
         self.lock.acquire(log)
-        self.session = prepare(settings, log, self.zygote)
-        return self.session
+        self.build = Build(settings, log, self.zygote).run()
+        return self.build
 
     def finish(self) -> None:
         if self.lock is not None:

@@ -1,4 +1,6 @@
-"""Check: compare fresh results with records (numbers, text, images), quiz keys and claims.
+"""Check: every way a page can disagree with reality, as ``model.Problem`` values.
 
-Imports model, errors, parse (quizzes) and store (records).
+Owns comparison (``compare``: numbers within tolerance, text, images), the per-page
+checks (``checks``) and quiz keys (``quiz_keys``).  Imports ``model``, ``errors``,
+``parse`` and ``store`` (the records it compares against).
 """

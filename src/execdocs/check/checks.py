@@ -3,28 +3,21 @@
 A block that failed or did not raise as marked, an expected-output fence that differs
 from what the chain printed, a drift from the committed record, a quiz whose key is
 wrong, a page or block that could not run.  Each check is a pure function of the parsed
-:class:`Page`, the results and (for drift) the :class:`PageRecord`; the session only
+:class:`Page`, the results and (for drift) the :class:`PageRecord`; the build only
 collects their problems, so a report, an accept step or a shard can reuse them.
 """
 from __future__ import annotations
 
-import itertools
-from typing import Mapping
+from collections.abc import Mapping
 
-from ..parse import quiz as quizzes
-from .compare import ignore_whitespace, text_diff, text_matches
 from ..errors import BlockFailure, Drift, ExecDocsError
-from ..model import Block, BlockKey, BlockResult, Page, Problem
+from ..model import Block, BlockKey, BlockResult, Page
+from ..problem import Problem
 from ..store.record import PageRecord
+from .compare import ignore_whitespace, text_diff, text_matches
+from .quiz_keys import verify
 
 Results = Mapping[BlockKey, BlockResult]
-
-
-def problem(err: ExecDocsError, code: str = "") -> Problem:
-    """An error as structured data (the block's source, a text diff, figure evidence)."""
-    return Problem(page=err.page, line=err.line, kind=err.title, detail=str(err),
-                   code=getattr(err, "code", code), diff=getattr(err, "diff", ""),
-                   figure=getattr(err, "figure", None))
 
 
 def block_errors(block: Block, result: BlockResult) -> list[ExecDocsError]:
@@ -43,8 +36,8 @@ def block_errors(block: Block, result: BlockResult) -> list[ExecDocsError]:
 
 def chain_stdout(page: Page, head: Block, results: Results) -> str:
     """What the whole chain printed (pytest-codeblocks compares the chain, not one block)."""
-    following = itertools.takewhile(lambda b: b.cont, page.blocks[head.index + 1:])
-    found = (results.get(b.key) for b in [head, *following])
+    blocks = next((c.blocks for c in page.chains if c.head == head), (head,))
+    found = (results.get(b.key) for b in blocks)
     return "".join(r.stdout for r in found if r is not None)
 
 
@@ -58,39 +51,41 @@ def expected_output_errors(page: Page, block: Block, results: Results) -> list[D
         expected, actual = ignore_whitespace(expected), ignore_whitespace(actual)
     if text_matches(expected, actual, block.options.rtol, block.options.atol):
         return []
-    return [Drift(block.page, block.expected_line, "the expected-output fence disagrees with the real output",
+    return [Drift(block.page, block.expected_line or block.line,
+                  "the expected-output fence disagrees with the real output",
                   text_diff(block.expected_output, printed, "page says", "code prints"))]
 
 
-def not_run(block: Block) -> Problem:
+def not_run(page: Page, block: Block) -> Problem:
     return Problem(block.page, block.line, "not run",
-                   f"{block.where}: not run because an earlier block in its cont chain failed", code=block.code)
+                   f"{block.where}: not run because an earlier block in its cont chain failed", code=block.code,
+                   url=page.url)
 
 
 def unrecorded(page: Page, record: PageRecord) -> Problem:
     return Problem(page.name, 1, f"no record for {page.name}",
                    f"{page.name} has executed blocks but no record file {record.path}; run `make accept` "
-                   "to record its outputs, then review and commit records/")
+                   "to record its outputs, then review and commit records/", url=page.url)
 
 
 def quiz_problems(page: Page, results: Results) -> list[Problem]:
-    return [problem(err) for quiz in page.quizzes for err in quizzes.verify(quiz, results)]
+    return [Problem.of(err, None, page) for quiz in page.quizzes for err in verify(quiz, results)]
 
 
 def check_page(page: Page, results: Results, record: PageRecord | None, device: str) -> list[Problem]:
     """Every problem of one page.  ``record=None``: outputs are being accepted, not compared."""
-    problems = [problem(err) for err in page.errors]
+    problems = [Problem.of(err, None, page) for err in page.errors]
     missing = record is not None and not record.path.exists() and bool(page.blocks)
-    if missing:
+    if record is not None and missing:
         problems.append(unrecorded(page, record))
     for block in page.blocks:
         result = results.get(block.key)
         if result is None:
             if not block.skip:
-                problems.append(not_run(block))
+                problems.append(not_run(page, block))
             continue
-        errors = block_errors(block, result) + expected_output_errors(page, block, results)
+        errors: list[ExecDocsError] = [*block_errors(block, result), *expected_output_errors(page, block, results)]
         if not errors and record is not None and not missing:
-            errors = record.compare(block, result, device)
-        problems.extend(problem(err, block.code) for err in errors)
+            errors = list(record.compare(block, result, device))
+        problems.extend(Problem.of(err, block, page) for err in errors)
     return problems + quiz_problems(page, results)

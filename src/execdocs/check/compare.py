@@ -31,17 +31,28 @@ class NumberComparison:
     within_tolerance: bool = True  # every changed decimal within rtol/atol (False if structural)
 
 
+def tokens(text: str) -> tuple[list[str], list[str]]:
+    """The text around the numbers (one more piece than numbers) and the numbers, as written."""
+    return NUMBER.split(text), NUMBER.findall(text)
+
+
+def number_moved(a: str, b: str, rtol: float, atol: float) -> bool:
+    """Two number tokens differ beyond tolerance (integers: shapes and counts, never tolerated)."""
+    if _is_integer(a) or _is_integer(b):
+        return a != b
+    return not numbers_close(float(a), float(b), rtol, atol)
+
+
 def compare_numbers(expected: str, actual: str, rtol: float = 0.0, atol: float = 0.0) -> NumberComparison:
     """Compare text token by token: skeleton exact, integers exact, decimals within tolerance."""
     if expected == actual:
         return NumberComparison(identical=True)
-    skel_e, num_e = NUMBER.split(expected), NUMBER.findall(expected)
-    skel_a, num_a = NUMBER.split(actual), NUMBER.findall(actual)
+    (skel_e, num_e), (skel_a, num_a) = tokens(expected), tokens(actual)
     if skel_e != skel_a or len(num_e) != len(num_a):
         return NumberComparison(identical=False, structural=True, within_tolerance=False)
     ints = decimals = 0
     worst, close = 0.0, True
-    for e, a in zip(num_e, num_a):
+    for e, a in zip(num_e, num_a, strict=False):
         if e == a:
             continue
         if _is_integer(e) or _is_integer(a):
@@ -93,7 +104,7 @@ def thumbnail(png: bytes, width: int = BASELINE_WIDTH) -> bytes:
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
     height = max(1, round(image.height * width / image.width))
-    small = image.resize((width, height), Image.LANCZOS)
+    small = image.resize((width, height), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     small.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -116,5 +127,5 @@ def image_difference(expected_png: bytes, actual_png: bytes) -> tuple[float | No
             raise
         if outcome is None:
             return 0.0, None
-        diff = Path(outcome["diff"])
+        diff = Path(str(outcome["diff"]))
         return float(outcome["rms"]), diff.read_bytes() if diff.exists() else None

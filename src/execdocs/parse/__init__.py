@@ -1,4 +1,5 @@
-"""Parse: Markdown lines and snippet files into pages, blocks, markers and quizzes.
+"""Parse: a page's Markdown (or a snippet's cells) into one ``model.Page``.
 
-Imports only the top-level model and errors.
+Owns the fence scanner (``fences``), the marker grammar (``markers``), the block parser
+(``page``) and the quiz parser (``quiz``).  Imports only ``model`` and ``errors``.
 """

@@ -14,6 +14,7 @@ import os
 import platform
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import MarkerError
@@ -23,7 +24,7 @@ PYTEST_MARK = re.compile(r"<!--[-\s]*(pytest\.mark\..*)-->", re.DOTALL)
 EXEC_MARKER = re.compile(r"<!--\s*exec:(.*?)-->")
 MARKS = ("skip", "skipif", "xfail")
 CONDITION_GLOBALS = {"os": os, "sys": sys, "platform": platform}
-OPTION_TYPES = {"rtol": float, "atol": float, "image_tol": float, "timeout": float,
+OPTION_TYPES: dict[str, Callable[[str], object]] = {"rtol": float, "atol": float, "image_tol": float, "timeout": float,
                 "per_device": lambda v: v.lower() in ("1", "true", "yes"),
                 "output": str}
 
@@ -49,7 +50,7 @@ def read_mark(text: str, page: str, line: int) -> Mark:
         raise MarkerError(page, line, f"unknown marker <!--{text.strip()}--> (use skip, skipif(...), xfail)")
     if name == "skipif" and call is None:
         raise MarkerError(page, line, "skipif needs a condition: <!--pytest.mark.skipif(condition, reason='...')-->")
-    skips = name == "skip" or (name == "skipif" and _skipif_holds(call, page, line))
+    skips = name == "skip" or (name == "skipif" and call is not None and _skipif_holds(call, page, line))
     return Mark(name, text.strip(), skips)
 
 

@@ -6,67 +6,20 @@ disagree about what a block is: a marker applies to the *next* fence whatever it
 language, ``cont`` glues a fence to the previous block, ``expected-output`` turns the
 next fence into the previous block's expected stdout.  ``tests/test_parse.py`` checks
 this against pytest-codeblocks' parser on every page of the site.  The one fence scanner
-here (:func:`scan`) is also what the quiz parser uses, so the two never disagree either.
+(:mod:`.fences`) is also what the quiz parser uses, so the two never disagree either.
 """
 from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Iterator
 
+from ..errors import ExecDocsError, MarkerError, QuizError
+from ..model import BadgeMarker, Block, Chain, Options, Page, Quiz, group_chains
 from . import markers
-from ..errors import MarkerError, QuizError
-from ..model import Block, Chain, Options, Page
+from .fences import Fence, scan
+from .quiz import find_badges, find_quizzes
 
 EXECUTABLE = "python"
-
-
-@dataclasses.dataclass(frozen=True)
-class Fence:
-    """A fenced region: 0-based indexes of its opening and closing lines."""
-
-    start: int
-    end: int
-    indent: str
-    info: str
-    code: str
-
-
-def scan(lines: list[str], page: str = "") -> Iterator[Fence | int]:
-    """Yield each line index outside fences, and each fence (``` of any length) as a whole."""
-    i = 0
-    while i < len(lines):
-        stripped = lines[i].lstrip()
-        if not stripped.startswith("```"):
-            yield i
-            i += 1
-            continue
-        ticks = len(stripped) - len(stripped.lstrip("`"))
-        indent = lines[i][: len(lines[i]) - len(stripped)]
-        body, j = [], i + 1
-        while j < len(lines) and lines[j].lstrip()[:ticks] != "`" * ticks:
-            cut = min(len(indent), len(lines[j]) - len(lines[j].lstrip()))
-            body.append(lines[j][cut:])
-            j += 1
-        if j == len(lines):
-            raise MarkerError(page, i + 1, f"fence opened at line {i + 1} is never closed")
-        yield Fence(i, j, indent, lines[i].strip()[ticks:], "".join(body))
-        i = j + 1
-
-
-def fence_mask(lines: list[str]) -> list[bool]:
-    """True for lines inside or delimiting a fence (quiz syntax shown as code is not a quiz).
-
-    An unclosed fence masks nothing here: it is reported by :func:`parse_page`.
-    """
-    mask = [False] * len(lines)
-    try:
-        for item in scan(lines):
-            if isinstance(item, Fence):
-                mask[item.start : item.end + 1] = [True] * (item.end + 1 - item.start)
-    except MarkerError:
-        pass
-    return mask
 
 
 @dataclasses.dataclass
@@ -175,15 +128,14 @@ def _per_device_chains(blocks: list[Block]) -> list[Block]:
 
 def chains(blocks) -> list[Chain]:
     """Group blocks into namespaces: each ``cont`` block joins the chain before it."""
-    return list(Page("", "", tuple(blocks)).chains)
+    return list(group_chains(blocks))
 
 
 def parse(markdown: str, name: str, blocks: list[Block] | None = None) -> Page:
     """The page's one model.  ``blocks`` given (snippets): they are the page; no quizzes."""
-    from .quiz import find_badges, find_quizzes  # quiz builds on this module's scanner
-
-    errors: list[Exception] = []
-    quizzes, badges = (), ()
+    errors: list[ExecDocsError] = []
+    quizzes: tuple[Quiz, ...] = ()
+    badges: tuple[BadgeMarker, ...] = ()
     if blocks is None:
         try:
             blocks = parse_page(markdown, name)

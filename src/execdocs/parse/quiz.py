@@ -1,27 +1,18 @@
-"""Quiz questions on pages: find them, and check every answer key against real runs.
+"""Quiz questions on pages: find them and their badge markers in a page's Markdown.
 
 Authors write a quiz as a ``<div class="quiz" ... markdown>`` region whose options are
 task-list lines (``- [x]`` marks the key).  Keys written by hand drift from what the
-code really prints, so the build runs the quiz's code and :func:`verify` fails it when
-the keyed option disagrees with reality.  Everything here is pure Python (no MkDocs),
-so the parser and the checks are unit-testable; the HTML lives in ``quiz_html``.
+code really prints, so the build runs the quiz's code and ``check.quiz_keys`` fails it
+when the keyed option disagrees with reality.  This module only parses (quizzes and
+``<!--quiz-badge-->`` markers); the HTML lives in ``render.quiz_html``.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-from typing import Mapping
 
 from ..errors import QuizError
-from ..model import Block, BlockKey, BlockResult, Edit
-from .page import fence_mask
-from ..render.quiz_html import BadgeMarker, badge_html, find_badges, find_close, item_end, key_hash, render_badge_edit, render_edits
-
-__all__ = [
-    "BadgeMarker", "Option", "Quiz", "QuizError", "badge_html", "find_badges",
-    "find_quizzes", "key_hash", "page_edits", "render_edits", "verify",
-]
+from ..model import BadgeMarker, Block, Option, Quiz
+from .fences import fence_mask
 
 CHECKS = ("none", "output", "raises", "runs")
 LETTERS = "ABCDEFGH"  # more options than this is a page-design problem, not a quiz
@@ -31,64 +22,35 @@ OPEN_RE = re.compile(
 ATTR_RE = re.compile(r'([\w:.-]+)(?:\s*=\s*"([^"]*)")?')
 OPTION_RE = re.compile(
     r"^- \[(?P<mark>[ xX])\]\s+(?P<text>.*?)\s*(?:<!--\s*expect:\s*(?P<expect>.*?)\s*-->)?\s*$")
+BADGE_RE = re.compile(r'^\s*<!--\s*quiz-badge:\s*(?P<group>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*-->\s*$')
 HEADING_RE = re.compile(r"^\s*#{1,6}\s+(?P<title>.+?)\s*#*\s*$")
 
 
-@dataclass(frozen=True)
-class Option:
-    """One answer choice; ``fence`` is its own code block for ``runs`` questions."""
-
-    letter: str
-    text: str  # Markdown as written, without the checkbox and expect comment
-    line: int
-    keyed: bool
-    expect: str | None = None
-    fence: Block | None = None  # the page's block indented under this option
-
-    @property
-    def plain(self) -> str:
-        """The text as the reader means it: code-span backticks are not part of an output."""
-        return self.text.replace("`", "").strip()
-
-    @property
-    def name(self) -> str:
-        """How messages refer to the option: letter plus text, e.g. ``option B "torch.Size(...)"``."""
-        return f'option {self.letter} "{self.plain}"'
+def find_close(lines: list[str], mask: list[bool], start: int) -> int:
+    """Index of the ``</div>`` closing the div at ``start`` (nested divs counted), or -1."""
+    depth = 0
+    for i in range(start, len(lines)):
+        if not mask[i]:
+            depth += len(re.findall(r"<div\b", lines[i])) - len(re.findall(r"</div\s*>", lines[i]))
+            if depth <= 0:
+                return i
+    return -1
 
 
-@dataclass(frozen=True)
-class Quiz:
-    """A parsed question; line numbers refer to the author's original Markdown."""
+def item_end(lines: list[str], index: int, end: int, base: str) -> int:
+    """First line after a list item's nested content (a non-blank line at base indentation)."""
+    for i in range(index + 1, end):
+        if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= len(base):
+            return i
+    return end
 
-    page: str
-    line: int  # the opening <div> line
-    end_line: int  # the closing </div> line
-    quiz_id: str
-    title: str
-    check: str
-    options: tuple[Option, ...]
-    blocks: tuple[Block, ...] = ()  # the page's blocks that form the question (not the options')
-    indent: str = ""
-    attempts: int = 2
-    group: str | None = None
-    timer: int | None = None
-    category: str = ""
-    difficulty: str = ""
-    attrs: tuple[tuple[str, str], ...] = ()  # all attributes of the opening tag, in order
-    options_end: int = 0  # first line after the options (and their nested blocks)
-    options_end_text: str = ""  # that line's original text, re-emitted after the widget
 
-    @property
-    def key(self) -> Option:
-        return next(o for o in self.options if o.keyed)
-
-    @property
-    def block(self) -> Block | None:
-        """The block whose result is checked: the last one before the options."""
-        return self.blocks[-1] if self.blocks else None
-
-    def error(self, line: int, message: str) -> QuizError:
-        return QuizError(self.page, line, f'quiz "{self.title}": {message}')
+def find_badges(markdown: str, page: str) -> list[BadgeMarker]:
+    """Every ``<!--quiz-badge: group "Title"-->`` marker line outside code fences."""
+    lines = markdown.split("\n")
+    mask = fence_mask(lines)
+    return [BadgeMarker(page, i + 1, m["group"], m["title"])
+            for i, m in enumerate(map(BADGE_RE.match, lines)) if m and not mask[i]]
 
 
 def _options(lines, mask, start, end, base, found: list[Block]) -> tuple[Option, ...]:
@@ -122,6 +84,8 @@ def _parse_quiz(lines: list[str], mask: list[bool], start: int, end: int, page: 
                 page_blocks: list[Block]) -> Quiz:
     """Build one Quiz from lines[start..end] (the <div> line through its </div> line)."""
     m = OPEN_RE.match(lines[start])
+    if m is None:
+        raise QuizError(page, start + 1, "not a quiz <div>")
     attrs, base, line = _attrs(m["attrs"]), m["indent"], start + 1
     a = dict(attrs)
     quiz_id = a.get("data-quiz-id", "").strip()
@@ -169,8 +133,8 @@ def _validate_option(quiz: Quiz, o: Option) -> None:
         raise quiz.error(o.line, f"option {o.letter}: only the keyed option of a raises quiz takes <!--expect:-->")
     if quiz.check == "raises" and o.keyed and not o.expect:
         raise quiz.error(o.line, f"keyed option {o.letter} needs <!--expect: Type: message--> at its end")
-    if quiz.check == "raises" and not quiz.block.expects_exception:
-        raise quiz.error(quiz.block.line, 'data-check="raises" needs its block marked <!--pytest.mark.xfail-->')
+    if quiz.check == "raises" and not quiz.checked_block.expects_exception:
+        raise quiz.error(quiz.checked_block.line, 'data-check="raises" needs its block marked <!--pytest.mark.xfail-->')
     if quiz.check != "runs":
         return
     if o.fence is None:
@@ -180,18 +144,15 @@ def _validate_option(quiz: Quiz, o: Option) -> None:
         raise quiz.error(o.fence.line, f"{'keyed' if o.keyed else 'wrong'} option {o.letter}'s block {need}")
 
 
-def find_quizzes(markdown: str, page: str, blocks: list[Block] | None = None) -> list[Quiz]:
+def find_quizzes(markdown: str, page: str, blocks: list[Block]) -> list[Quiz]:
     """Every quiz on a page, in order; raises QuizError for the first malformed one.
 
-    ``blocks`` are the page's parsed blocks (parsed here when not given): a quiz's code is
-    made of the page's own blocks, so its results are the ones the build ran.
+    ``blocks`` are the page's parsed blocks: a quiz's code is made of the page's own blocks,
+    so its results are the ones the build ran.
     """
-    if blocks is None:
-        from .page import parse_page
-
-        blocks = parse_page(markdown, page)
     lines = markdown.split("\n")
-    mask, quizzes, seen, i = fence_mask(lines), [], {}, 0
+    mask, quizzes, i = fence_mask(lines), [], 0
+    seen: dict[str, int] = {}
     while i < len(lines):
         if mask[i] or not OPEN_RE.match(lines[i]):
             i += 1
@@ -209,82 +170,3 @@ def find_quizzes(markdown: str, page: str, blocks: list[Block] | None = None) ->
     return quizzes
 
 
-def page_edits(markdown: str, page: str) -> list[Edit]:
-    """All quiz and badge edits for a page (what the build applies after verifying)."""
-    edits = [e for quiz in find_quizzes(markdown, page) for e in render_edits(quiz)]
-    return edits + [render_badge_edit(b) for b in find_badges(markdown, page)]
-
-
-Results = Mapping[BlockKey, BlockResult]
-
-
-def _result(quiz: Quiz, fence: Block, results: Results) -> BlockResult | QuizError:
-    """The block's result, or the error explaining why there is nothing to check."""
-    result = results.get(fence.key)
-    if result is None:
-        return quiz.error(fence.line, f"no result for the python block at line {fence.line}")
-    if result.failure:
-        return quiz.error(fence.line, f"the python block at line {fence.line} failed: {result.failure}")
-    return result
-
-
-def _raised(result: BlockResult) -> str:
-    exc = result.exception
-    text = f"{exc.type}: {exc.message}" if exc.message else exc.type
-    return text if len(text) <= 200 else text[:199] + "…"
-
-
-def last_output_line(stdout: str) -> str:
-    """The last non-empty stdout line: what an 'output' quiz asks the reader to predict."""
-    lines = [ln.strip() for ln in stdout.splitlines() if ln.strip()]
-    return lines[-1] if lines else ""
-
-
-def _verify_output(quiz: Quiz, result: BlockResult) -> list[QuizError]:
-    if result.exception:
-        return [quiz.error(quiz.block.line, f"its python block raised {_raised(result)}, so it has no output")]
-    actual, key = last_output_line(result.stdout), quiz.key
-    matching = [o.letter for o in quiz.options if o.plain == actual]
-    if key.plain != actual:
-        hint = f"option {matching[0]} matches" if matching else "no option matches"
-        return [quiz.error(key.line, f'keyed {key.name} does not match the real output "{actual}" ({hint})')]
-    return [quiz.error(o.line, f'{o.name} also equals the real output, so two answers are right')
-            for o in quiz.options if o.plain == actual and not o.keyed]
-
-
-def _verify_raises(quiz: Quiz, result: BlockResult) -> list[QuizError]:
-    key = quiz.key
-    if result.exception is None:
-        return [quiz.error(key.line, f'keyed {key.name} expects "{key.expect}" but the python block at line '
-                                     f"{quiz.block.line} ran without raising")]
-    if key.expect not in f"{result.exception.type}: {result.exception.message}":
-        return [quiz.error(key.line, f'keyed {key.name} expects "{key.expect}" but the block raised "{_raised(result)}"')]
-    return []
-
-
-def _verify_runs(quiz: Quiz, results: Results) -> list[QuizError]:
-    errors = []
-    for o in quiz.options:
-        result = _result(quiz, o.fence, results)
-        if isinstance(result, QuizError):
-            errors.append(result)
-        elif o.keyed and result.exception:
-            errors.append(quiz.error(o.fence.line, f"keyed {o.name} should run cleanly but raised {_raised(result)}"))
-        elif not o.keyed and result.exception is None:
-            errors.append(quiz.error(o.fence.line, f"{o.name} is keyed wrong but its block ran without an exception"))
-    return errors
-
-
-def verify(quiz: Quiz, results: Results) -> list[QuizError]:
-    """Check the quiz's key against real results (keyed like every result: ``Block.key``).
-
-    An empty list means the key is right; each error names page, line and question title.
-    """
-    if quiz.check == "runs":
-        return _verify_runs(quiz, results)
-    if quiz.check not in ("output", "raises"):
-        return []
-    result = _result(quiz, quiz.block, results)
-    if isinstance(result, QuizError):
-        return [result]
-    return (_verify_output if quiz.check == "output" else _verify_raises)(quiz, result)

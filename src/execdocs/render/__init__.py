@@ -1,4 +1,6 @@
-"""Render: page Markdown, quiz widgets, notebooks and the drift report from results and problems.
+"""Render: text for readers, as pure functions of pages, results and problems.
 
-Imports model, errors, parse and check.
+Owns page Markdown (``page``), quiz widgets (``quiz_html``), snippet notebooks
+(``notebooks``) and the drift report (``drift_report``).  Imports ``model``, ``errors``,
+``parse``, ``check.compare`` and ``store.files``; nothing imports it but ``build`` and the hooks.
 """

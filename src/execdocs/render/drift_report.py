@@ -1,12 +1,14 @@
 """Drift report: one self-contained HTML page showing everything that disagreed in a build.
 
-Pure: report items in, an HTML string out (``write_report`` puts it in a folder).  A
+Pure: problems in, an HTML string out (``write_report`` puts it in a folder).  A
 reviewer opens ``drift-report/index.html`` from disk, offline, or from a CI artifact: no
 script, no request to anything, images inlined as ``data:`` URIs, every piece of text
-HTML-escaped.  For each problem it shows page:line (linked to the page and its source),
-the block's source, the text drift side by side with the numbers that moved beyond the
-tolerance highlighted, and for a figure the recorded, fresh and difference images (as
-pytest-mpl's HTML summary does) with the RMS and the tolerance.
+HTML-escaped.  It renders the build's :class:`~execdocs.model.Problem` values as they are
+(tolerances, code, diff and figure evidence included).  For each problem it shows
+page:line (linked to the published page and its source), the block's source, the text
+drift side by side with the numbers that moved beyond the tolerance highlighted, and for
+a figure the recorded, fresh and difference images (as pytest-mpl's HTML summary does)
+with the RMS and the tolerance.
 """
 from __future__ import annotations
 
@@ -15,73 +17,29 @@ import datetime
 import difflib
 import html
 import os
-import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
-from ..check.compare import NUMBER, numbers_close
+from ..check.compare import number_moved, tokens
+from ..problem import FigureDrift, Problem
+from ..store.files import write_atomic
 
-DEFAULT_RTOL, DEFAULT_ATOL = 1e-4, 1e-6  # the engine's defaults (model.Options)
-RTOL_IN_MESSAGE = re.compile(r"rtol=([-+0-9.eE]+)")
-
-
-@dataclass(frozen=True)
-class FigureEvidence:
-    """A figure beyond its tolerance (the engine's ``FigureDrift`` has the same fields)."""
-
-    index: int
-    recorded_png: bytes
-    fresh_png: bytes
-    diff_png: bytes | None
-    rms: float | None  # None: the images differ in size
-    tolerance: float
+Links = Callable[[Problem], "tuple[str, str]"]  # hrefs of (built page, source file); "" for none
 
 
-@dataclass(frozen=True)
-class ReportItem:
-    """One problem of the build as the report shows it."""
-
-    page: str
-    line: int
-    kind: str  # "output drifted", "block failed", ...
-    detail: str
-    code: str = ""
-    diff: str = ""  # unified diff (recorded/page says -> fresh/code prints)
-    figure: FigureEvidence | None = None
-    page_href: str = ""
-    source_href: str = ""
-    rtol: float = DEFAULT_RTOL
-    atol: float = DEFAULT_ATOL
-
-    @property
-    def where(self) -> str:
-        return f"{self.page.removeprefix('../')}:{max(self.line, 1)}"
+def no_links(problem: Problem) -> tuple[str, str]:
+    return "", ""
 
 
-def items_from_problems(problems: Iterable, page_href: Callable[[str], str] | None = None,
-                        source_href: Callable[[str], str] | None = None) -> list[ReportItem]:
-    """Report items from the engine's problems (anything with page, line, kind, detail,
-    and optionally code, diff, figure); the tolerance is read from the message when given."""
-    items = []
-    for p in problems:
-        match = RTOL_IN_MESSAGE.search(p.detail)
-        fig = getattr(p, "figure", None)
-        evidence = None if fig is None else FigureEvidence(fig.index, fig.recorded_png, fig.fresh_png,
-                                                           fig.diff_png, fig.rms, fig.tolerance)
-        items.append(ReportItem(p.page, p.line, p.kind, p.detail, getattr(p, "code", "") or "",
-                                getattr(p, "diff", "") or "", evidence,
-                                page_href(p.page) if page_href else "", source_href(p.page) if source_href else "",
-                                float(match[1]) if match else DEFAULT_RTOL))
-    return items
-
-
-def site_links(page: str, report_dir: Path, docs_dir: Path, site_dir: Path) -> tuple[str, str]:
-    """Relative links from the report to the built page and to the page's source file."""
-    built = site_dir / (page.removeprefix("../").rsplit(".", 1)[0] + ".html")
-    source = (docs_dir / page).resolve()
-    return (Path(os.path.relpath(built, report_dir)).as_posix(),
-            Path(os.path.relpath(source, report_dir)).as_posix())
+def site_links(report_dir: Path, docs_dir: Path, site_dir: Path) -> Links:
+    """Links from the report to a problem's published page (``Problem.url``) and its source."""
+    def links(problem: Problem) -> tuple[str, str]:
+        if not problem.url:
+            return "", ""
+        built = Path(os.path.relpath(site_dir / problem.url, report_dir)).as_posix()
+        source = Path(os.path.relpath((docs_dir / problem.page).resolve(), report_dir)).as_posix()
+        return built, source
+    return links
 
 
 # --------------------------------------------------------------------------- text diff
@@ -119,28 +77,17 @@ def side_by_side(unified: str) -> list[tuple[str | None, str | None]]:
     return rows
 
 
-def _is_integer(token: str) -> bool:
-    return not any(c in token for c in ".eEn")
-
-
-def _number_moved(a: str, b: str, rtol: float, atol: float) -> bool:
-    if _is_integer(a) or _is_integer(b):
-        return a != b
-    return not numbers_close(float(a), float(b), rtol, atol)
-
-
 def highlight_pair(left: str, right: str, rtol: float, atol: float) -> tuple[str, str]:
     """Both lines as HTML: numbers beyond tolerance in ``<mark class="num">``, other changed
     text in ``<mark class="chg">``; numbers that moved within tolerance are left plain."""
-    skel_l, num_l = NUMBER.split(left), NUMBER.findall(left)
-    skel_r, num_r = NUMBER.split(right), NUMBER.findall(right)
+    (skel_l, num_l), (skel_r, num_r) = tokens(left), tokens(right)
     if skel_l == skel_r and len(num_l) == len(num_r):
         out_l, out_r = [], []
         for k, text in enumerate(skel_l):
             out_l.append(html.escape(text))
             out_r.append(html.escape(text))
             if k < len(num_l):
-                moved = _number_moved(num_l[k], num_r[k], rtol, atol)
+                moved = number_moved(num_l[k], num_r[k], rtol, atol)
                 out_l.append(_mark(num_l[k], "num") if moved else html.escape(num_l[k]))
                 out_r.append(_mark(num_r[k], "num") if moved else html.escape(num_r[k]))
         return "".join(out_l), "".join(out_r)
@@ -161,7 +108,7 @@ def _mark(text: str, kind: str) -> str:
     return f'<mark class="{kind}">{html.escape(text)}</mark>' if text else ""
 
 
-def diff_table(item: ReportItem) -> str:
+def diff_table(item: Problem) -> str:
     labels = ("page says", "code prints") if "expected-output" in item.detail else ("recorded", "fresh")
     rows = []
     for left, right in side_by_side(item.diff):
@@ -183,7 +130,7 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def figure_panel(fig: FigureEvidence) -> str:
+def figure_panel(fig: FigureDrift) -> str:
     rms = "different sizes" if fig.rms is None else f"RMS {fig.rms:.2f}"
     cells = [("recorded", fig.recorded_png), ("fresh", fig.fresh_png), ("difference", fig.diff_png)]
     figures = "".join(
@@ -197,11 +144,11 @@ def figure_panel(fig: FigureEvidence) -> str:
 
 # --------------------------------------------------------------------------- page
 
-def item_html(item: ReportItem, number: int) -> str:
+def item_html(item: Problem, number: int, links: Links = no_links) -> str:
     where = html.escape(item.where)
-    title = f'<a href="{html.escape(item.page_href)}">{where}</a>' if item.page_href else where
-    source = (f' <a class="src" href="{html.escape(item.source_href)}">source</a>'
-              if item.source_href else "")
+    page_href, source_href = links(item)
+    title = f'<a href="{html.escape(page_href)}">{where}</a>' if page_href else where
+    source = f' <a class="src" href="{html.escape(source_href)}">source</a>' if source_href else ""
     parts = [f'<section class="item" id="p{number}"><h2><span class="kind">{html.escape(item.kind)}</span> '
              f"{title}{source}</h2>",
              f'<p class="what">{html.escape(item.detail.splitlines()[0] if item.detail else "")}</p>']
@@ -218,12 +165,12 @@ def item_html(item: ReportItem, number: int) -> str:
     return "\n".join(parts)
 
 
-def render_report(items: list[ReportItem], generated: str | None = None) -> str:
+def render_report(items: list[Problem], generated: str | None = None, links: Links = no_links) -> str:
     """The whole report as one HTML document."""
-    stamp = generated or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = generated or datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     toc = "".join(f'<li><a href="#p{n}">{html.escape(i.where)}</a> — {html.escape(i.kind)}</li>'
                   for n, i in enumerate(items, 1))
-    body = "\n".join(item_html(i, n) for n, i in enumerate(items, 1))
+    body = "\n".join(item_html(i, n, links) for n, i in enumerate(items, 1))
     count = f"{len(items)} problem{'s' if len(items) != 1 else ''}"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -237,7 +184,7 @@ the code, or accept an intended change with <code>make accept PAGES="docs/&lt;pa
 """
 
 
-def figure_markdown(fig) -> str:
+def figure_markdown(fig: FigureDrift) -> str:
     """The same three images for the problem admonition ``make serve`` shows on the page
     (Markdown images with ``data:`` URIs: nothing to publish, nothing to go stale)."""
     rms = "images of different sizes" if fig.rms is None else f"RMS {fig.rms:.2f}"
@@ -246,7 +193,7 @@ def figure_markdown(fig) -> str:
     return f"Figure {fig.index + 1}: recorded, fresh, difference ({rms}, tolerance {fig.tolerance:g})\n\n{images}"
 
 
-def publish(problems: Iterable, folder: Path, docs_dir: Path, site_dir: Path) -> Path | None:
+def publish(problems: Iterable[Problem], folder: Path, docs_dir: Path, site_dir: Path) -> Path | None:
     """After a build: the report of its problems, or no report (a stale one removed)."""
     folder = Path(folder)
     problems = list(problems)
@@ -255,22 +202,15 @@ def publish(problems: Iterable, folder: Path, docs_dir: Path, site_dir: Path) ->
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
         return None
-
-    def links(page: str) -> tuple[str, str]:
-        return site_links(page, folder.resolve(), Path(docs_dir), Path(site_dir))
-
-    items = items_from_problems(problems, lambda page: links(page)[0], lambda page: links(page)[1])
-    return write_report(items, folder)
+    return write_report(problems, folder, links=site_links(folder.resolve(), Path(docs_dir), Path(site_dir)))
 
 
-def write_report(items: list[ReportItem], folder: Path, generated: str | None = None) -> Path:
+def write_report(items: list[Problem], folder: Path, generated: str | None = None, links: Links = no_links) -> Path:
     """Write ``folder/index.html`` (replacing an older report) and return its path."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "index.html"
-    tmp = folder / ".index.html.tmp"
-    tmp.write_text(render_report(items, generated), encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, render_report(items, generated, links).encode("utf-8"))
     return path
 
 

@@ -8,13 +8,16 @@ the rest).  Nothing here runs code or touches the disk.
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
+from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, apply_edits
+from ..problem import Problem
 from .drift_report import figure_markdown as figure_markdown_of_drift
-from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, Problem, apply_edits
 from .quiz_html import render_badge_edit, render_edits
 
 FigureUrl = Callable[[Figure], str]
+# Ends every page with python blocks; the guard (site_guard) looks for it in the built HTML.
+ENGINE_MARKER = 'class="exec-provenance"'
 
 
 def _fence(text: str, classes: str, title: str | None = None) -> str:
@@ -106,7 +109,7 @@ def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: l
 
 def provenance_markdown(device: str, versions: dict, recorded: str | None) -> str:
     when = f"record of {recorded}" if recorded else "not yet recorded"
-    return (f'\n<p class="exec-provenance">Outputs on this page were produced by running its code on '
+    return (f'\n<p {ENGINE_MARKER}>Outputs on this page were produced by running its code on '
             f'<strong>{device}</strong> with torch {versions.get("torch", "?")}, torchvision '
             f'{versions.get("torchvision", "?")}, Python {versions.get("python", "?")} '
             f'(checked against the {when}).</p>\n')

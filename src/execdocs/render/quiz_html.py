@@ -1,4 +1,4 @@
-"""The text side of quizzes: scanning Markdown lines, and HTML widgets as line edits.
+"""The HTML side of quizzes: widgets and badges as line edits against the page.
 
 The quiz region stays ``markdown`` (md_in_html) so the question text, code blocks, Hint and
 Solution admonitions render as ordinary Markdown; only the opening tag, the option lines and
@@ -11,59 +11,15 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from ..model import Edit
-from ..parse.page import fence_mask
+from ..model import BadgeMarker, Edit, Option, Quiz
 
-if TYPE_CHECKING:  # quiz.py imports this module, so only import its types for annotations
-    from ..parse.quiz import Option, Quiz
-
-BADGE_RE = re.compile(r'^\s*<!--\s*quiz-badge:\s*(?P<group>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*-->\s*$')
 FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
 CODE_RE = re.compile(r"(`+)(.+?)\1")
 STRONG_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 EM_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
 # Attributes the widget derives itself; the author's copies are dropped to avoid duplicates.
 DERIVED = {"markdown", "data-key"}
-
-
-@dataclass(frozen=True)
-class BadgeMarker:
-    """A ``<!--quiz-badge: group "Title"-->`` line: where the group's badge appears."""
-
-    page: str
-    line: int
-    group: str
-    title: str | None = None
-
-
-def find_close(lines: list[str], mask: list[bool], start: int) -> int:
-    """Index of the ``</div>`` closing the div at ``start`` (nested divs counted), or -1."""
-    depth = 0
-    for i in range(start, len(lines)):
-        if not mask[i]:
-            depth += len(re.findall(r"<div\b", lines[i])) - len(re.findall(r"</div\s*>", lines[i]))
-            if depth <= 0:
-                return i
-    return -1
-
-
-def item_end(lines: list[str], index: int, end: int, base: str) -> int:
-    """First line after a list item's nested content (a non-blank line at base indentation)."""
-    for i in range(index + 1, end):
-        if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= len(base):
-            return i
-    return end
-
-
-def find_badges(markdown: str, page: str) -> list[BadgeMarker]:
-    """Every ``<!--quiz-badge: group "Title"-->`` marker line outside code fences."""
-    lines = markdown.split("\n")
-    mask = fence_mask(lines)
-    return [BadgeMarker(page, i + 1, m["group"], m["title"])
-            for i, m in enumerate(map(BADGE_RE.match, lines)) if m and not mask[i]]
 
 
 def fnv1a32(text: str) -> int:
@@ -146,7 +102,8 @@ def _controls(quiz: Quiz) -> str:
 
 
 def _button(quiz: Quiz, option: Option) -> str:
-    return (f'{quiz.indent}<button type="button" class="quiz-option" data-option="{option.letter}" aria-pressed="false">'
+    return (f'{quiz.indent}<button type="button" class="quiz-option" data-option="{option.letter}" '
+            'aria-pressed="false">'
             f'<span class="quiz-letter">{option.letter}</span> '
             f'<span class="quiz-text">{inline_markdown(option.text)}</span></button>')
 

@@ -1,4 +1,6 @@
-"""Run: execute chains of blocks in forked, seeded workers and capture their outputs.
+"""Run: execute chains of blocks in processes forked from a warm zygote, and capture them.
 
-Imports only the top-level model and errors.
+Owns the zygote and its children (``execute``, ``zygote``), the worker's fresh seeded
+namespace (``runner``) and fd-level capture (``capture``).  Imports only ``model`` and
+``errors``.  Its source is part of every cache key (``store.cache.engine_digest``).
 """

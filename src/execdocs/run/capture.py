@@ -14,7 +14,7 @@ import re
 import sys
 import threading
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 from ..model import Artifact, Figure
 

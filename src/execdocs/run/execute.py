@@ -18,12 +18,12 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Client
-from typing import Callable, Iterable
 
 from ..model import BlockResult, Chain
-from .runner import thread_count
+from .runner import SEED
 
 ZYGOTE_PREFIX = "execdocs-zygote-"
 RUN_PREFIX = "execdocs-run-"
@@ -49,41 +49,46 @@ class Zygote:
     def address(self) -> str:
         """The zygote's socket, starting it (or a fresh one after it died) when needed."""
         with self._lock:
-            if self.process is None or self.process.poll() is not None:
+            directory = self.directory
+            if directory is None or self.process is None or self.process.poll() is not None:
                 self._discard()
-                self._start()
-            return os.path.join(self.directory, "socket")
+                directory = self._start()
+            return os.path.join(directory, "socket")
 
-    def _start(self) -> None:
-        self.directory = tempfile.mkdtemp(prefix=ZYGOTE_PREFIX)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    def _start(self) -> str:
+        """Start the zygote in a fresh directory (returned) and wait for it to say ready."""
+        self.directory = directory = tempfile.mkdtemp(prefix=ZYGOTE_PREFIX)
+        # PYTHONHASHSEED is read once, when an interpreter starts: set in the zygote's own
+        # environment, it fixes str hashes (set iteration order) for every chain forked from it.
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p), PYTHONHASHSEED=str(SEED))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "execdocs.run.zygote", os.path.join(self.directory, "socket")],
+            [sys.executable, "-m", "execdocs.run.zygote", os.path.join(directory, "socket")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True)
-        lines = iter(self.process.stdout.readline, b"")
-        if not any(line.strip() == b"ready" for line in lines):
+        stdout = self.process.stdout
+        if stdout is None or not any(line.strip() == b"ready" for line in iter(stdout.readline, b"")):
             code = self.process.wait()
             self._discard()
             raise RuntimeError(f"the execution zygote failed to start (exit code {code})")
-        self.process.stdout.close()
+        stdout.close()
+        return directory
 
     def warm_up(self) -> None:
         """Start the zygote in the background now (``mkdocs serve``: the first edit finds it warm)."""
         def start() -> None:
             try:
-                self.address
+                _ = self.address  # starts the zygote
             except RuntimeError:
                 pass  # reported when a chain needs it
         threading.Thread(target=start, daemon=True).start()
 
-    def start_chain(self, chain: Chain, docs_dir: str):
+    def start_chain(self, chain: Chain, docs_dir: str, threads: int = 1):
         """Fork a child for ``chain``: (connection, pid, run dir).  A zygote found dead
         (killed, crashed) is replaced once before giving up."""
         for attempt in (1, 2):
             try:
                 conn = Client(self.address, family="AF_UNIX")
                 run_dir = tempfile.mkdtemp(prefix=RUN_PREFIX, dir=self.directory)
-                conn.send((chain, docs_dir, list(sys.path), thread_count(), run_dir))
+                conn.send((chain, docs_dir, list(sys.path), threads, run_dir))
                 pid = conn.recv()[1]
                 self._live[pid] = os.pidfd_open(pid)
                 conn.send("go")
@@ -152,9 +157,7 @@ def shared_zygote() -> Zygote:
 
 
 def default_jobs() -> int:
-    """One chain per core; ``EXECDOCS_JOBS`` overrides (``1`` to serialise GPU work)."""
-    if os.environ.get("EXECDOCS_JOBS"):
-        return max(1, int(os.environ["EXECDOCS_JOBS"]))
+    """One chain per core (``Settings.jobs`` overrides: ``1`` serialises GPU work)."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
@@ -162,11 +165,11 @@ def _failed(reason: str, device: str = "?") -> BlockResult:
     return BlockResult(failure=reason, device=device)
 
 
-def run_one(chain: Chain, docs_dir: str, zygote: Zygote | None = None) -> list[BlockResult]:
+def run_one(chain: Chain, docs_dir: str, zygote: Zygote | None = None, threads: int = 1) -> list[BlockResult]:
     """Run a chain to completion, a timeout or a crash; one result per block run."""
     zygote = zygote or shared_zygote()
     try:
-        conn, pid, run_dir = zygote.start_chain(chain, docs_dir)
+        conn, pid, run_dir = zygote.start_chain(chain, docs_dir, threads)
     except (OSError, EOFError, RuntimeError, subprocess.TimeoutExpired) as err:
         return [_failed(f"could not start a worker process: {err}")]
     try:
@@ -199,7 +202,7 @@ def _collect(chain: Chain, conn, pid: int) -> list[BlockResult]:
 
 def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
                on_done: Callable[[Chain, list[BlockResult]], None] | None = None,
-               zygote: Zygote | None = None) -> dict[Chain, list[BlockResult]]:
+               zygote: Zygote | None = None, threads: int = 1) -> dict[Chain, list[BlockResult]]:
     """Run every chain, ``jobs`` at a time, in the order given (longest first is the caller's choice)."""
     chains = list(chains)
     zygote = zygote or shared_zygote()
@@ -208,7 +211,7 @@ def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
         return results
 
     def work(chain: Chain) -> None:
-        results[chain] = run_one(chain, docs_dir, zygote)
+        results[chain] = run_one(chain, docs_dir, zygote, threads)
         if on_done is not None:
             on_done(chain, results[chain])
 

@@ -16,16 +16,12 @@ import random
 import time
 import traceback
 
-from .capture import ArtifactDir, captured_streams, scrape_figures
 from ..model import Block, BlockResult, Chain, ExceptionInfo
+from .capture import ArtifactDir, captured_streams, scrape_figures
 
 SEED = 0
 
 
-def thread_count() -> int:
-    """Outputs are bit-reproducible only for a fixed thread count; EXECDOCS_THREADS exists
-    to measure what another count changes (benchmarks/tolerance.py), not for builds."""
-    return int(os.environ.get("EXECDOCS_THREADS", "1"))
 ARTIFACTS_ENV = "EXECDOCS_ARTIFACTS"  # an empty per-chain directory blocks may write files into
 
 
@@ -51,19 +47,21 @@ def device_kind() -> str:
     return "cpu"
 
 
-def reset_state() -> None:
-    """Seed every RNG and put numeric libraries in a known configuration."""
+def reset_state(threads: int = 1) -> None:
+    """Seed every RNG and put numeric libraries in a known configuration.
+
+    (String hashes are fixed by PYTHONHASHSEED in the zygote's environment: an interpreter
+    reads it only when it starts, so setting it here would change nothing.)"""
     random.seed(SEED)
-    os.environ["PYTHONHASHSEED"] = str(SEED)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    import numpy as np
-    import torch
     import matplotlib
     import matplotlib.pyplot as plt
+    import numpy as np
+    import torch
 
     np.random.seed(SEED)
     torch.manual_seed(SEED)
-    torch.set_num_threads(thread_count())
+    torch.set_num_threads(threads)
     matplotlib.rcdefaults()
     matplotlib.use("Agg")
     plt.close("all")
@@ -72,7 +70,8 @@ def reset_state() -> None:
 def _compile(block: Block, filename: str):
     """Compile with line numbers of the Markdown file, so tracebacks say page:line."""
     padded = "\n" * block.line + block.code
-    lines = linecache.cache.get(filename, (0, None, [], filename))[2]
+    entry = linecache.cache.get(filename)
+    lines: list[str] = list(entry[2]) if entry is not None and len(entry) > 2 else []
     wanted = padded.splitlines(keepends=True)
     merged = [new if new.strip() else (lines[k] if k < len(lines) else new)
               for k, new in enumerate(wanted)] + lines[len(wanted):]
@@ -105,7 +104,7 @@ def run_block(block: Block, namespace: dict, filename: str, device: str) -> Bloc
                        device=device, truncated=bool(out.dropped or err.dropped), failure=failure)
 
 
-def run_chain(chain: Chain, send, docs_dir: str, run_dir: str) -> None:
+def run_chain(chain: Chain, send, docs_dir: str, run_dir: str, threads: int = 1) -> None:
     """Child entry point: run each block and ``send`` its result as soon as it exists.
 
     ``run_dir`` belongs to the parent, which removes it whatever happens to this process:
@@ -117,7 +116,7 @@ def run_chain(chain: Chain, send, docs_dir: str, run_dir: str) -> None:
     os.makedirs(artifacts.path)
     os.environ[ARTIFACTS_ENV] = artifacts.path
     os.chdir(workdir)
-    reset_state()
+    reset_state(threads)
     device = device_kind()
     namespace = {"__MODULE__": "__main__"}  # what pytest-codeblocks gives a block
     filename = os.path.normpath(os.path.join(docs_dir, chain.page))

@@ -54,6 +54,12 @@ def _shutdown(directory: str) -> None:
     os._exit(0)
 
 
+def _shutdown_at_eof(directory: str) -> None:
+    """The parent closes our stdin when it is done with us (or dies): shut down then."""
+    sys.stdin.read()
+    _shutdown(directory)
+
+
 def _die_with_parent() -> None:
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -71,10 +77,9 @@ def _child(conn, zygote_pid: int) -> None:
     try:
         chain, docs_dir, sys_path, threads, run_dir = conn.recv()
         sys.path[:] = sys_path
-        os.environ["EXECDOCS_THREADS"] = str(threads)  # the count the cache key was computed with
         conn.send(("pid", os.getpid()))
         if conn.recv() == "go":
-            run_chain(chain, conn.send, docs_dir, run_dir)
+            run_chain(chain, conn.send, docs_dir, run_dir, threads)  # the count the cache key has
     finally:
         conn.close()
         os._exit(0)
@@ -102,7 +107,7 @@ def serve(address: str) -> None:
     signal.signal(signal.SIGTERM, lambda *_: _shutdown(directory))
     listener = Listener(address, family="AF_UNIX")
     threading.Thread(target=_reap, daemon=True).start()
-    threading.Thread(target=lambda: (sys.stdin.read(), _shutdown(directory)), daemon=True).start()
+    threading.Thread(target=_shutdown_at_eof, args=(directory,), daemon=True).start()
     print("ready", flush=True)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # nobody reads our stdout after "ready": never let a write block on it

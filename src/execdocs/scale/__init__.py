@@ -1,4 +1,5 @@
-"""Scale: plan shards of chains across machines and run one shard into the cache.
+"""Scale: split a build's chains over machines (CI shards) and run one shard.
 
-Imports every stage; nothing but the command line imports it.
+``shard`` is the pure planner (longest first onto the least-loaded shard; the local build
+orders its chains with the same key); ``shard_run`` runs one shard through ``build.Build``.
 """

@@ -9,16 +9,20 @@ The rule is the classic longest-processing-time-first: chains sorted by duration
 is least loaded so far.  Its makespan is at most the perfect share plus one chain,
 and within 4/3 of the optimum.  Chains recorded per device (training curves a GPU
 changes) are pinned to the shards declared to have a GPU, when any is declared.
-``python -m execdocs shard run k/N`` executes one shard (see ``shard_run``).
+``python -m execdocs shard run k/N`` executes one shard (``shard_run``); this module imports
+nothing of the engine but the chain id, so the planner is testable alone.
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import re
-import sys
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Collection, Iterable, Sequence
+
+from ..model import chain_id
+
+__all__ = ["DEFAULT_SECONDS", "ShardSpecError", "Work", "chain_id", "estimate", "mine", "parse_gpu_shards",
+           "parse_spec", "plan", "priority"]
 
 DEFAULT_SECONDS = 1.0  # a chain never timed before: a guess, replaced once it is recorded
 
@@ -55,12 +59,6 @@ def parse_gpu_shards(text: str, shards: int) -> frozenset[int]:
     return found
 
 
-def chain_id(codes: Iterable[str]) -> str:
-    """A chain's id: its code, hashed (stable across prose edits and moved lines)."""
-    digest = hashlib.sha256("\0".join(codes).encode())
-    return digest.hexdigest()[:16]
-
-
 def plan(work: Sequence[Work], shards: int, gpu_shards: Collection[int] = ()) -> list[list[str]]:
     """Chain ids per shard (index 0 is shard 1), longest first onto the least-loaded shard.
 
@@ -74,7 +72,7 @@ def plan(work: Sequence[Work], shards: int, gpu_shards: Collection[int] = ()) ->
     loads = [0.0] * shards
     out: list[list[str]] = [[] for _ in range(shards)]
     seen: set[str] = set()
-    for item in sorted(work, key=lambda w: (-_seconds(w), w.chain_id)):
+    for item in sorted(work, key=priority):
         if item.chain_id in seen:
             continue
         seen.add(item.chain_id)
@@ -85,15 +83,14 @@ def plan(work: Sequence[Work], shards: int, gpu_shards: Collection[int] = ()) ->
     return out
 
 
+def priority(item: Work) -> tuple[float, str]:
+    """The planner's order: longest first, ties by id (the local build runs chains in it too)."""
+    return -_seconds(item), item.chain_id
+
+
 def _seconds(item: Work) -> float:
     """Negative or non-finite durations (a corrupt timing file) count as unknown."""
     return item.seconds if math.isfinite(item.seconds) and item.seconds >= 0 else DEFAULT_SECONDS
-
-
-def loads(work: Sequence[Work], planned: list[list[str]]) -> list[float]:
-    """Seconds of recorded work per shard under a plan (what the balance is judged by)."""
-    seconds = {w.chain_id: _seconds(w) for w in work}
-    return [sum(seconds[c] for c in ids) for ids in planned]
 
 
 def mine(work: Sequence[Work], spec: str, gpu_shards: Collection[int] = ()) -> set[str]:
@@ -110,25 +107,3 @@ def estimate(chain: str, durations: dict[str, float], fallback: float | None = N
         return fallback
     known = sorted(durations.values())
     return known[len(known) // 2] if known else DEFAULT_SECONDS
-
-
-def main(argv: list[str]) -> int:
-    """``python -m execdocs shard run k/N [-f mkdocs.yml]``: execute one shard into the cache."""
-    config = "mkdocs.yml"
-    if len(argv) == 4 and argv[2] in ("-f", "--config-file"):
-        config, argv = argv[3], argv[:2]
-    if len(argv) != 2 or argv[0] != "run":
-        print("usage: python -m execdocs shard run k/N [-f mkdocs.yml]", file=sys.stderr)
-        return 2
-    try:
-        parse_spec(argv[1])
-    except ShardSpecError as err:
-        print(err, file=sys.stderr)
-        return 2
-    from .shard_run import run_shard  # the engine: kept out of the pure planner
-
-    return run_shard(argv[1], config, lambda line: print(line, file=sys.stderr, flush=True))
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

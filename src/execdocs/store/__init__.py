@@ -1,4 +1,6 @@
-"""Store: the result cache, the records, recorded durations, atomic files and the build lock.
+"""Store: what a build keeps on disk.
 
-Imports model, errors, check (record comparison) and run (thread count for cache keys).
+Owns the content-hash result cache (``cache``), the committed records (``record``), the
+recorded chain durations (``durations``), atomic writes (``files``) and the build lock
+(``lock``).  Imports ``model``, ``errors`` and ``check.compare`` (records compare themselves).
 """

@@ -13,29 +13,30 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 import pickle
 import platform
 from dataclasses import asdict
 from pathlib import Path
 
 from .. import __version__
-from .files import write_atomic
 from ..model import BlockResult, Chain
-from ..run.runner import thread_count
+from .files import write_atomic
 
 ENGINE_DIR = Path(__file__).resolve().parent.parent
 # The modules that produce a BlockResult (run, capture, transport, the value itself).  Checks,
 # records and rendering read results but never change them, so editing those re-runs nothing.
-EXECUTION_MODULES = ("run/capture.py", "run/execute.py", "model.py", "run/runner.py", "run/zygote.py")
+# That is the run stage and the values it sends back: run/*.py and model.py.
+EXECUTION_MODULES = ("model.py", "run/*.py")
 
 
 @functools.cache
 def engine_digest() -> str:
     """A hash of the engine's execution source: changing how output is captured re-runs everything."""
     digest = hashlib.sha256()
-    for name in EXECUTION_MODULES:
-        digest.update(name.encode() + b"\0" + (ENGINE_DIR / name).read_bytes() + b"\0")
+    for pattern in EXECUTION_MODULES:
+        for path in sorted(ENGINE_DIR.glob(pattern)):
+            name = path.relative_to(ENGINE_DIR).as_posix()
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -51,21 +52,6 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def guess_device_kind() -> str:
-    """The device kind without importing torch (the parent process stays light).
-
-    ``EXECDOCS_DEVICE`` overrides; the worker reports the real kind and the session
-    warns when they differ.
-    """
-    if os.environ.get("EXECDOCS_DEVICE"):
-        return os.environ["EXECDOCS_DEVICE"]
-    if Path("/dev/nvidia0").exists() or Path("/proc/driver/nvidia/version").exists():
-        return "cuda"
-    if platform.system() == "Darwin" and platform.machine() == "arm64":
-        return "mps"
-    return "cpu"
-
-
 @functools.lru_cache(maxsize=4096)
 def imported_modules(code: str) -> frozenset[str]:
     """Top-level names of modules a block imports (unparsable code imports nothing).
@@ -75,7 +61,7 @@ def imported_modules(code: str) -> frozenset[str]:
         tree = ast.parse(code)
     except SyntaxError:
         return frozenset()
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
@@ -108,7 +94,7 @@ class ProjectSources:
         return None
 
 
-def chain_key(chain: Chain, sources: ProjectSources, device: str) -> str:
+def chain_key(chain: Chain, sources: ProjectSources, device: str, threads: int = 1) -> str:
     """Content hash of everything that can change the chain's output."""
     local = {}
     for block in chain.blocks:
@@ -121,7 +107,7 @@ def chain_key(chain: Chain, sources: ProjectSources, device: str) -> str:
         "versions": package_versions(),  # cached: one lookup per process
         "engine": engine_digest(),
         "device": device,
-        "threads": str(thread_count()),
+        "threads": str(threads),
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 

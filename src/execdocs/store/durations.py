@@ -2,7 +2,7 @@
 
 Written by ``make accept`` (only the accepted pages' chains when ``PAGES`` is given), read
 by every shard, so all shards compute the same plan without talking to each other.  A
-chain is named by its code (``shard.chain_id``), so prose edits and moved lines keep its
+chain is named by its code (``Chain.id``), so prose edits and moved lines keep its
 history; values are rounded and kept when within 25% of the recorded one, so accepting
 again does not churn the file with timing noise.
 """
@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 from .files import write_atomic
-from ..scale.shard import chain_id
 
 DURATIONS = "durations.json"  # in records/: chain id -> {"page", "where", "seconds"}
 
@@ -50,7 +49,7 @@ def save_durations(records_dir: Path, pages, results, only: set[str] | frozenset
             seconds = chain_seconds(chain, results)
             if seconds is None:
                 continue
-            cid = chain_id(b.code for b in chain.blocks)
+            cid = chain.id
             previous = old.get(cid, {}).get("seconds")
             keep = previous is not None and abs(seconds - previous) <= 0.25 * max(previous, 0.2)
             chains[cid] = {"page": page.name, "where": chain.head.where,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
+from typing import TextIO
 
 
 class BuildLock:
@@ -11,7 +12,7 @@ class BuildLock:
 
     def __init__(self, cache_dir: Path):
         self.path = Path(cache_dir) / "build.lock"
-        self._handle = None
+        self._handle: TextIO | None = None
 
     def acquire(self, log) -> None:
         """Block until no other build of this tree holds the lock; re-acquiring is a no-op."""

@@ -12,11 +12,13 @@ import datetime
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from ..check.compare import image_difference, text_diff, text_matches, thumbnail
 from ..errors import Drift
+from ..model import Block, BlockResult
+from ..problem import FigureDrift
 from .files import write_atomic
-from ..model import Block, BlockResult, FigureDrift
 
 SHARED = "any"  # device key for blocks whose output must not depend on the device
 
@@ -38,7 +40,7 @@ class PageRecord:
         self.root = Path(root)
         self.page = page
         self.path = self.root / f"{record_name(page)}.json"
-        self.data = {"page": page, "recorded": None, "versions": {}, "blocks": []}
+        self.data: dict[str, Any] = {"page": page, "recorded": None, "versions": {}, "blocks": []}
         self.error: str | None = None
         if self.path.exists():
             self._load()
@@ -109,7 +111,7 @@ class PageRecord:
             return [Drift(block.page, block.line, "number of figures changed",
                           f"recorded {len(recorded)}, fresh {len(result.figures)}")]
         drifts = []
-        for n, (meta, figure) in enumerate(zip(recorded, result.figures)):
+        for n, (meta, figure) in enumerate(zip(recorded, result.figures, strict=False)):
             baseline = self.root / meta["baseline"]
             if meta.get("sha") == _sha_bytes(figure.png) and baseline.exists():
                 continue  # byte-identical to the recorded figure: nothing to compare
