@@ -45,8 +45,9 @@ fig = viz.plot_history(history, "SimpleCNN on the default dataset")
 
 # %% [markdown]
 # ## Feature maps of a training-style image
-# A hook on relu1 catches the maps; each of the 6 conv1 channels lights up where its
-# 3×3 filter matches the image: edges of one orientation, bright or dark regions.
+# A hook on relu1 catches the maps. A channel lights up where its 3×3 filter matches
+# the image: edges of one orientation, bright or dark regions. A channel whose filter
+# matches nowhere in this image stays dark; the code prints which ones do.
 
 # %%
 model.eval()
@@ -55,6 +56,8 @@ hook = model.relu1.register_forward_hook(lambda module, inputs, output: feature_
 with torch.no_grad():
     model(xva[:1].to(device))
 hook.remove()
+dark = [c for c in range(6) if feature_maps["conv1"][0, c].max() == 0]
+print(f"conv1 channels that are 0 everywhere on this image: {dark}")
 name = data.class_names()[int(yva[0])]
 fig = viz.image_grid(xva[:1], yva[:1], data.class_names(), "Input image", ncols=1)
 fig = viz.feature_grid(feature_maps["conv1"][0].cpu(), f"conv1 + ReLU feature maps ({name})", ncols=6)
@@ -86,6 +89,6 @@ fig = viz.feature_grid(maps2, "conv2 feature maps of the cat (48×48)", ncols=6)
 # %%
 first, last = history[0], history[-1]
 active = (maps2.flatten(1).amax(1) > 0).sum().item()
+print(f"{active} of {maps2.shape[0]} conv2 channels respond somewhere on the cat photo.")
 print(f"Conclusion: validation accuracy rose from {first['val_acc']:.3f} to {last['val_acc']:.3f} "
-      f"in {num_epochs} epochs (chance is 0.100); {active} of {maps2.shape[0]} conv2 channels "
-      f"respond somewhere on the cat photo.")
+      f"in {num_epochs} epochs (chance is 0.100).")

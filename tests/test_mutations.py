@@ -75,7 +75,7 @@ MUTATIONS = [
     Mutation("stride", "docs/pipeline.md",
              "nn.Conv2d(3, 16, kernel_size=3, stride=2, padding=padding)",
              "nn.Conv2d(3, 16, kernel_size=3, stride=3, padding=padding)"),
-    Mutation("channel count (out_channels)", "docs/experiment.md",
+    Mutation("channel count (out_channels)", "docs/challenge.md",
              '"A": "torch.nn.Conv2d(in_channels=1, out_channels=10, kernel_size=3)",',
              '"A": "torch.nn.Conv2d(in_channels=1, out_channels=12, kernel_size=3)",'),
     Mutation("pooling window (MaxPool2d 2 -> 4)", "docs/purpose.md",

@@ -39,7 +39,7 @@ import pytest
 from pagevisit import Visits
 
 ROOT = Path(__file__).resolve().parents[2]
-MAIN_PAGES = ("index.html", "challenge.html", "experiment.html", "purpose.html", "metrics.html")
+MAIN_PAGES = ("index.html", "challenge.html", "inside.html", "experiment.html", "purpose.html", "metrics.html")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

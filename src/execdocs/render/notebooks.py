@@ -21,7 +21,7 @@ from .page import FigureUrl, problem_markdown, result_markdown
 
 CELL = re.compile(r"^# %%(.*)$")
 # Snippets train models: their numbers legitimately differ between CPU and GPU.
-SNIPPET_OPTIONS = Options(per_device=True, timeout=300)
+SNIPPET_OPTIONS = Options(per_device=True, timeout=900)  # prove_it: 18 trainings; minutes on a loaded machine
 
 
 def snippet_page(path: Path) -> str:
