@@ -141,7 +141,7 @@
       return state.permuted
         ? "Same pixel values, fixed scrambled order: neighbours are no longer neighbours, so the 3×3 filters " +
           `see noise and the maps lose the shape. ${change} The experiment page's permutation test shows that ` +
-          "even a CNN trained on permuted pixels falls behind: its filters need neighbouring pixels."
+          "a CNN trained on permuted pixels does no better than the wide MLP: its filters need neighbouring pixels."
         : `Pixels back in place: the maps show the shape again. ${change}`;
     }
     if (action === "network") {
