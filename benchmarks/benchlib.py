@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 SUMMARY = re.compile(r"(\d+) block\(s\) executed, (\d+) from cache, (\d+) skipped, (\d+) problem\(s\)")
 CHAIN_DONE = re.compile(r"\[\d+/\d+\] (\S+) \((\d+) block\(s\), ([\d.]+) s\)")
-TREE = ("docs", "snippets", "src", "hooks", "mkdocs.yml", "records")
+TREE = ("packaging", "docs", "snippets", "src", "hooks", "mkdocs.yml", "records")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.egg-info", "notebooks", ".pytest_cache")
 
 # One run's figures and table, filled in place by every measure and written out by bench.main.
