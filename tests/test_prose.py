@@ -15,16 +15,13 @@ one-off (non-strict) build into a temporary folder, as in ``tests/browser/confte
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sitekit import built_site
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_WORDS, MAX_MEAN, MAX_LONGEST = 3000, 22.0, 45
@@ -100,38 +97,17 @@ def prose_stats(html: str) -> Stats:
 
 # --------------------------------------------------------------------------- the site
 
-def _newest(*folders: Path) -> float:
-    return max((p.stat().st_mtime for f in folders for p in f.rglob("*") if p.is_file()), default=0.0)
-
-
 @pytest.fixture(scope="module")
 def site():
-    """``$EXECDOCS_SITE``, a fresh ``site/``, or a one-off build removed afterwards."""
-    if os.environ.get("EXECDOCS_SITE"):
-        yield Path(os.environ["EXECDOCS_SITE"]).resolve()
-        return
-    built = ROOT / "site" / "index.html"
-    if built.exists() and built.stat().st_mtime >= _newest(ROOT / "docs"):
-        yield built.parent
-        return
-    scratch = Path(tempfile.mkdtemp(prefix="execdocs-prose-"))
-    try:
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH="src")
-        proc = subprocess.run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "-d", str(scratch / "site")],
-                              cwd=ROOT, env=env, capture_output=True, text=True)
-        if proc.returncode != 0:
-            pytest.fail(f"mkdocs build failed ({proc.returncode}); run `make site` to see why:\n"
-                        f"{proc.stderr[-3000:]}")
-        yield scratch / "site"
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    """The built site, found or built once by ``sitekit.built_site`` (the tests' one site finder)."""
+    with built_site() as folder:
+        yield folder
 
 
 def learner_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.glob("*.html") if p.name not in NOT_LEARNER_PAGES)
 
 
-@pytest.mark.slow  # builds the site when no fresh one is at hand
 def test_every_learner_page_keeps_to_the_writing_rules(site):
     pages = learner_pages(site)
     assert pages, f"no pages in {site}: build the site first (make site) or set EXECDOCS_SITE"
