@@ -19,12 +19,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from realsite import real_build
 
 from execdocs import publish
 from execdocs.check.compare import text_diff, text_matches
 from execdocs.store.record import PageRecord
-from execdocs.build import Build
-from execdocs.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("index.md", "pipeline.md")  # a short page, and the pipeline (training, tables, a quiz)
@@ -38,14 +37,9 @@ nbformat.write(nb, sys.argv[2])
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    """The two pages' downloads as the site publishes them (site_url empty: the wheel is a local file)."""
-    settings = Settings(docs_dir=ROOT / "docs", project_root=ROOT, records_dir=ROOT / "records",
-                        cache_dir=Path(os.environ.get("EXECDOCS_CACHE", ROOT / ".cache" / "execdocs")))
-    session = Build(settings, log=lambda _m: None)
-    for page in PAGES:
-        session.add_page(page, (ROOT / "docs" / page).read_text())
-    session.run()
-    assert not session.problems, [p.title for p in session.problems]
+    """The pages' downloads as the site publishes them (site_url empty: the wheel is a local file)."""
+    session = real_build()  # the whole real site, from the build's cache (a partial build would call
+    assert not session.problems, [p.title for p in session.problems]  # every other record stale)
     out = tmp_path_factory.mktemp("site")
     for name, content in publish.site_files(session, "").items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +75,6 @@ def test_plain_interpreter_has_torch_but_not_the_source_tree(plain_python, tmp_p
     assert str(ROOT / "src") not in done.stdout
 
 
-@pytest.mark.slow  # 125-225 s on this shared 2-core machine (user time ~40 s): a kernel, pip, torch twice
 @pytest.mark.parametrize("page", PAGES)
 def test_downloaded_notebook_prints_what_the_page_recorded(page, published, plain_python, tmp_path):
     site, session = published
