@@ -6,7 +6,7 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MKDOCS := NO_MKDOCS_2_WARNING=1 PYTHONPATH=src $(VENV)/bin/mkdocs
 
-.PHONY: site serve test test-all screenshots accept bench env npm chromium clean unit codeblocks
+.PHONY: site serve test test-all screenshots accept bench env npm chromium clean unit codeblocks zensical
 
 env: $(STAMP)
 
@@ -34,6 +34,16 @@ $(NPM_STAMP): package.json package-lock.json
 	@if [ -L node_modules ]; then echo "node_modules is a symbolic link (to $$(readlink node_modules)): npm ci would empty another checkout's folder; remove the link (rm node_modules) and run make again"; exit 1; fi
 	npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
+
+# Zensical (tests/test_zensical.py builds the rendered folder with it), in its own venv:
+# pinned with its dependencies in requirements-zensical.lock.
+ZENSICAL_STAMP := .venv-zensical/.installed
+zensical: $(ZENSICAL_STAMP)
+
+$(ZENSICAL_STAMP): requirements-zensical.lock
+	test -x .venv-zensical/bin/python || python3 -m venv .venv-zensical
+	.venv-zensical/bin/python -m pip install -q --disable-pip-version-check -r requirements-zensical.lock
+	touch $@
 
 # Debian's chromium here; where EXECDOCS_CHROMIUM names another browser (CI: Playwright's own
 # Chromium, since Ubuntu's chromium package is a snap shim), that one must exist instead.
@@ -75,7 +85,7 @@ accept: $(STAMP) $(NPM_STAMP)
 # scripts, pytest-codeblocks over all of docs/) runs in `make test-all` and the weekly workflow.
 PYTEST := PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --durations=15
 CODEBLOCKS_PAGE ?= docs/authoring.md
-TEST_REQS := $(STAMP) $(NPM_STAMP) chromium lint $(SITE_STAMP)
+TEST_REQS := $(STAMP) $(NPM_STAMP) $(ZENSICAL_STAMP) chromium lint $(SITE_STAMP)
 
 test: $(TEST_REQS)
 	$(PYTEST) -m "not slow and not screenshots" --codeblocks tests $(CODEBLOCKS_PAGE)

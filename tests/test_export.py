@@ -1,9 +1,8 @@
 """`python -m execdocs render --out DIR` and the guard: a site any Markdown generator can build,
 and a build that fails when a generator silently skipped the engine (as Zensical ignores hooks:).
 
-Zensical itself is not installable here: every release on the index (0.0.74 to 0.1.3) pins a
-``zensical-ui`` package that the index this machine reaches does not serve, so the generator
-without hooks in these tests is MkDocs run with no ``hooks:`` at all.
+The generator without hooks in these tests is MkDocs run with no ``hooks:`` at all;
+tests/test_zensical.py builds the real site's rendered folder with Zensical itself.
 """
 from __future__ import annotations
 
