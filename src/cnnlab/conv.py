@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 CELL_FONT = 9  # points; a 7-inch figure shown 700 px wide keeps this above 10 px
-WINDOW_COLOUR = "#d84315"  # deep orange, the site's accent: the window and the cell it fills
+WINDOW_COLOUR = "#111111"  # near-black: stands out on the red, white and blue cells of the diverging map
 # Red for positive, blue for negative, white for 0: a sign must not hide behind a shared colour.
 DIVERGING_CMAP = "RdBu_r"
 
