@@ -7,8 +7,8 @@ What you will learn:
 """
 
 # %% [markdown]
-# The model is the source's SimpleCNN with two fixes: it is trained for real
-# (several epochs, not one batch) and it flattens with `torch.flatten(x, 1)`.
+# The model is SimpleCNN, trained for several epochs; it flattens with `torch.flatten(x, 1)`,
+# which keeps the batch dimension even for a wrong input size.
 # Its ReLUs are modules (`relu1`, `relu2`), so forward hooks on them see the maps after ReLU.
 
 # %%

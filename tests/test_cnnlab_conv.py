@@ -79,3 +79,13 @@ def test_channel_sum_figure_adds_channel_sums_and_bias_to_conv2d_value():
     assert sum(sums) + 1.0 == pytest.approx(float(value))
     assert f"single output value {conv.format_number(value)}" in fig.execdocs_alt
     plt.close(fig)
+
+
+def test_draw_grid_gives_opposite_signs_different_colours_and_zero_white():
+    fig, ax = plt.subplots()
+    conv.draw_grid(ax, torch.tensor([[3., -3.], [0., 1.]]), "signs")
+    image = ax.images[0]
+    colours = image.to_rgba(image.get_array())
+    assert not (colours[0, 0] == colours[0, 1]).all(), "+3 and -3 must not share a colour"
+    assert colours[1, 0][:3].min() > 0.9, "0 is drawn (nearly) white, the centre of the scale"
+    plt.close(fig)

@@ -15,7 +15,9 @@ import numpy as np
 import torch
 
 CELL_FONT = 9  # points; a 7-inch figure shown 700 px wide keeps this above 10 px
-WINDOW_COLOUR = "#d84315"  # deep orange, the site's accent: the window and the cell it fills
+WINDOW_COLOUR = "#111111"  # near-black: stands out on the red, white and blue cells of the diverging map
+# Red for positive, blue for negative, white for 0: a sign must not hide behind a shared colour.
+DIVERGING_CMAP = "RdBu_r"
 
 
 def _as_array(values) -> np.ndarray:
@@ -34,18 +36,20 @@ def format_number(value: float) -> str:
 
 
 def draw_grid(ax, values, title: str, window: tuple[int, int, int] | None = None,
-              shown=None, cmap: str = "Blues"):
+              shown=None, cmap: str = DIVERGING_CMAP):
     """Draw ``values`` [H,W] as cells with their numbers; outline ``window`` = (row, col, size).
 
     ``shown`` is a boolean mask [H,W]: cells where it is False stay blank, which is
     how an output map looks before the window has reached them. Rows grow downwards
     like a tensor's first index, and the axes are labelled with tensor indices.
+    The colour scale is centred on 0 (−3 and +3 get opposite colours), and it runs
+    to twice the largest |value| so that the darkest cell keeps its number readable.
     """
     grid = _as_array(values)
     rows, cols = grid.shape
     mask = np.ones_like(grid, dtype=bool) if shown is None else np.asarray(shown, dtype=bool)
     span = max(float(np.abs(grid[mask]).max()) if mask.any() else 1.0, 1e-9)
-    ax.imshow(np.where(mask, np.abs(grid), np.nan), cmap=cmap, vmin=0, vmax=2 * span)
+    ax.imshow(np.where(mask, grid, np.nan), cmap=cmap, vmin=-2 * span, vmax=2 * span)
     for r in range(rows):
         for c in range(cols):
             if mask[r, c]:
@@ -91,7 +95,7 @@ def sliding_window_figure(x, kernel, positions) -> matplotlib.figure.Figure:
         sums.append(f"{format_number(total)} at row {row}, column {col}")
         done = np.arange(out_rows * out_cols).reshape(out_rows, out_cols) <= row * out_cols + col
         draw_grid(ax_in, x, f"input, window at ({row}, {col})", window=(row, col, size))
-        draw_grid(ax_prod, products, f"window × kernel, sum = {format_number(total)}", cmap="Oranges")
+        draw_grid(ax_prod, products, f"window × kernel, sum = {format_number(total)}")
         draw_grid(ax_out, full, f"output ({row}, {col}) = {format_number(total)}", window=(row, col, 1),
                   shown=done)
     fig.suptitle(f"A {size}×{size} kernel sliding over a {x.shape[0]}×{x.shape[1]} input")
@@ -115,8 +119,8 @@ def channel_sum_figure(x, weight, bias: float, row: int = 0, col: int = 0) -> ma
         products = window_products(x[c], weight[c], row, col)
         sums.append(products.sum().item())
         draw_grid(ax_in, x[c], f"input channel {c}", window=(row, col, size))
-        draw_grid(ax_w, weight[c], f"filter slice {c}", cmap="Greens")
-        draw_grid(ax_prod, products, f"products, sum = {format_number(sums[-1])}", cmap="Oranges")
+        draw_grid(ax_w, weight[c], f"filter slice {c}")
+        draw_grid(ax_prod, products, f"products, sum = {format_number(sums[-1])}")
     total = sum(sums) + float(bias)
     terms = " + ".join(format_number(s) for s in sums)
     fig.suptitle(f"One filter, {channels} channels: {terms} + bias {format_number(bias)} = {format_number(total)}")
