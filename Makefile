@@ -22,7 +22,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) torch==2.14.1 torchvision==0.29.1
 	$(if $(TORCH_INDEX),grep -vE '$(CUDA_ONLY)',cat) requirements.lock > $(VENV)/requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r $(VENV)/requirements.txt
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation -e '.[test,lint]'  # pyproject's dependencies, already satisfied by the lock: pip checks them, downloads nothing
 	touch $(STAMP)
 
 # Browser-side packages (onnxruntime-web for the explorer, axe-core for the audit), exact
