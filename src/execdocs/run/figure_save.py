@@ -8,7 +8,6 @@ it to the browser tests, which measure the size at which it is really displayed.
 """
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import Callable
 
@@ -20,44 +19,20 @@ SAVE_DPI = 2 * DISPLAY_DPI  # bitmap px per inch: every figure is a 2x bitmap
 POINTS_PER_INCH = 72
 
 
-@contextlib.contextmanager
-def drawn_text_sizes():
-    """Collect the font size (pt) of every non-empty text matplotlib draws inside the block.
-
-    Reading sizes at draw time counts exactly what is on the bitmap: texts of hidden axes,
-    of an axis turned off or outside the figure are never drawn, so never counted.
-    """
-    from matplotlib.text import Text
-
-    sizes: list[float] = []
-    draw = Text.draw
-
-    def recording_draw(self, renderer):
-        if self.get_visible() and self.get_text().strip():
-            sizes.append(float(self.get_fontsize()))
-        return draw(self, renderer)
-
-    Text.draw = recording_draw
-    try:
-        yield sizes
-    finally:
-        Text.draw = draw
-
-
 def save_figure(fig, alt_text: Callable[[object], str]) -> Figure:
     """The figure as a 2x PNG, with its display size, smallest text in CSS px and alt text.
 
     ``alt_text(fig)`` is called after the save: tick labels exist only once a figure is drawn.
     """
     buffer = io.BytesIO()
-    with drawn_text_sizes() as sizes, recording_text() as text:
+    with recording_text() as drawn:
         fig.savefig(buffer, format="png", dpi=SAVE_DPI, bbox_inches="tight", metadata={"Software": None})
     png = buffer.getvalue()
     width, height = png_size(png)
-    smallest = min(sizes) * DISPLAY_DPI / POINTS_PER_INCH if sizes else None
+    smallest = min(drawn.sizes) * DISPLAY_DPI / POINTS_PER_INCH if drawn.sizes else None
     return Figure(png=png, alt=alt_text(fig), width=width * DISPLAY_DPI // SAVE_DPI,  # floor: >= 2x
                   height=height * DISPLAY_DPI // SAVE_DPI,
-                  text_px=None if smallest is None else round(smallest, 2), text=tuple(text))
+                  text_px=None if smallest is None else round(smallest, 2), text=tuple(drawn.texts))
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -10,25 +10,40 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DrawnText:
+    """What one ``savefig`` drew: each text artist's string once (in drawing order) and every font size (pt)."""
+
+    texts: list[str] = field(default_factory=list)
+    sizes: list[float] = field(default_factory=list)
 
 
 @contextlib.contextmanager
-def recording_text() -> Iterator[list[str]]:
-    """Collect the text of every matplotlib ``Text`` drawn inside the block (e.g. a ``savefig``)."""
+def recording_text() -> Iterator[DrawnText]:
+    """Record every visible, non-empty matplotlib ``Text`` drawn inside the block (e.g. a ``savefig``).
+
+    One recorder serves both gates: the texts are compared like printed output, and the smallest
+    size is checked for legibility (``figure_save``).  Reading at draw time counts exactly what is
+    on the bitmap: hidden axes, axes turned off and text outside the figure are never drawn.
+    """
     from matplotlib.text import Text
 
     seen: dict[int, str] = {}
+    drawn = DrawnText()
     original = Text.draw
 
     def draw(self, renderer, *args, **kwargs):
-        if self.get_visible() and self.get_text().strip() and id(self) not in seen:
-            seen[id(self)] = self.get_text()
+        if self.get_visible() and self.get_text().strip():
+            seen.setdefault(id(self), self.get_text())
+            drawn.sizes.append(float(self.get_fontsize()))
         return original(self, renderer, *args, **kwargs)
 
-    found: list[str] = []
     Text.draw = draw  # type: ignore[method-assign]
     try:
-        yield found
+        yield drawn
     finally:
         Text.draw = original  # type: ignore[method-assign]
-        found.extend(seen.values())
+        drawn.texts.extend(seen.values())
