@@ -30,8 +30,14 @@ def write_site(root: Path, pages: dict[str, str]) -> Settings:
         path = docs / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return Settings(docs_dir=docs, project_root=root, records_dir=root / "records",
-                    cache_dir=root / ".cache" / "execdocs", jobs=2)
+    return site_settings(root)
+
+
+def site_settings(root: Path, **overrides) -> Settings:
+    """Build settings of a small site laid out like the project: root/docs, records, .cache."""
+    values = dict(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
+                  cache_dir=root / ".cache" / "execdocs", jobs=2)
+    return Settings(**{**values, **overrides})
 
 
 def build(settings: Settings, accept: bool = False, logs: list[str] | None = None):

@@ -70,11 +70,9 @@ def assert_nothing_left(env: dict, wait: float = 10.0) -> None:
 BUILD = """
 import sys
 from pathlib import Path
-from enginekit import build, write_site
-from execdocs.settings import Settings
+from enginekit import build, site_settings
 root = Path(sys.argv[1])
-settings = Settings(docs_dir=root / "docs", project_root=root, records_dir=root / "records",
-                    cache_dir=root / ".cache" / "execdocs", jobs=2)
+settings = site_settings(root)
 session = build(settings, accept=True, logs=None)
 print("problems:", [p.where for p in session.problems], flush=True)
 """

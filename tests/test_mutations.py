@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from enginekit import ROOT, SRC
+from enginekit import ROOT, SRC, site_settings
 from realsite import project_settings
 
 from execdocs.build import prepare
@@ -124,8 +124,7 @@ def copy_project(dest: Path, pages: list[str] | None = None) -> Settings:
             shutil.copy2(ROOT / "records" / f"{name}.json", dest / "records" / f"{name}.json")
             if (ROOT / "records" / "figures" / name).is_dir():
                 shutil.copytree(ROOT / "records" / "figures" / name, dest / "records" / "figures" / name)
-    return Settings(docs_dir=dest / "docs", project_root=dest, records_dir=dest / "records",
-                    cache_dir=dest / ".cache" / "execdocs", accept=False, jobs=2)
+    return site_settings(dest, accept=False)
 
 
 def apply(mutation: Mutation, root: Path, number: int) -> tuple[str, int]:
