@@ -38,6 +38,8 @@ def main() -> int:
         print(f"device {session.device}: {session.summary()} in {time.perf_counter() - started:.1f} s")
         kinds = collections.Counter(p.title.split(" at ")[0] for p in session.problems)
         print("problems by kind:", dict(kinds) or "none")
+        slowest = sorted(session.timings, key=lambda t: -t["seconds"])[:10]
+        print("slowest blocks:", "; ".join(f"{t['where']} {t['seconds']:.1f} s" for t in slowest))
         for problem in session.problems:
             print(f"- {problem.title}\n  {problem.detail.splitlines()[0] if problem.detail else ''}")
         if args.accept:
