@@ -83,7 +83,10 @@ accept: $(STAMP) $(NPM_STAMP)
 # kind); the parity test (tests/test_guard.py) proves it sees the same blocks as the engine on
 # every page.  The slow tier (`-m slow`: cold rebuilds in fresh processes, the snippets as
 # scripts, pytest-codeblocks over all of docs/) runs in `make test-all` and the weekly workflow.
-PYTEST := PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --durations=15
+# pytest-xdist: one worker per core; every Chromium test goes to one worker (the scheduler in
+# tests/conftest.py) so each page is still visited once.  TEST_WORKERS=0: one process.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST := PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --durations=15 -n $(TEST_WORKERS)
 CODEBLOCKS_PAGE ?= docs/authoring.md
 TEST_REQS := $(STAMP) $(NPM_STAMP) $(ZENSICAL_STAMP) chromium lint $(SITE_STAMP)
 

@@ -6,6 +6,24 @@ import pytest
 
 from enginekit import Settings, write_site
 
+BROWSER_TESTS = "tests/browser/"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` runs two pytest-xdist workers; every Chromium test goes to one of them.
+
+    Why: a browser page is visited once for all its checks (``pagevisit``) by one browser; split
+    across workers, each would visit every page.  Every other test is its own unit of work, so
+    the second worker runs the engine's tests meanwhile.  (This is what ``--dist loadgroup``
+    does, but its marker has no effect with pytest 9, which ignores xdist's renamed node ids.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return BROWSER_TESTS if nodeid.startswith(BROWSER_TESTS) else nodeid
+
+    return BrowserTestsTogether(config, log)
+
 
 @pytest.fixture
 def site(tmp_path):

@@ -1,11 +1,14 @@
 """runner (in-process), zygote and execute (forked children): streaming, isolation, limits."""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import time
 
 import pytest
 
-from execdocs.run.execute import run_chains, run_one
+from execdocs.run.execute import run_chains, run_one, zygote_directory
 from execdocs.model import Block, Chain, Options
 from execdocs.parse.page import chains, parse_page
 from execdocs.run.runner import run_block
@@ -143,3 +146,35 @@ def test_string_set_order_is_the_same_in_two_zygotes(tmp_path, monkeypatch):
     seeded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={"PYTHONHASHSEED": "0", "PATH": "/usr/bin:/bin"}).stdout
     assert printed[0] == printed[1] == seeded
+
+
+# -- the zygote's folder: its socket path must fit AF_UNIX whatever TMPDIR is --------------------------
+def _bind_socket_in(directory: str) -> None:
+    from multiprocessing.connection import Listener
+
+    Listener(os.path.join(directory, "socket"), family="AF_UNIX").close()
+
+
+def test_zygote_folder_is_in_a_short_tmpdir(tmp_path, monkeypatch):
+    short = tempfile.mkdtemp(prefix="zy-", dir="/tmp")
+    monkeypatch.setattr(tempfile, "tempdir", short)
+    try:
+        directory = zygote_directory()
+        assert os.path.dirname(directory) == short
+        _bind_socket_in(directory)
+    finally:
+        shutil.rmtree(short)
+
+
+def test_zygote_folder_falls_back_when_tmpdir_is_too_deep_for_a_socket(tmp_path, monkeypatch):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    with pytest.raises(OSError, match="too long"):  # the failure the fallback avoids
+        _bind_socket_in(tempfile.mkdtemp(dir=deep))
+    directory = zygote_directory()
+    try:
+        assert not directory.startswith(str(deep))
+        _bind_socket_in(directory)
+    finally:
+        shutil.rmtree(directory)

@@ -8,10 +8,12 @@ be confused by other people's builds on the same machine.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import urllib.request
@@ -29,13 +31,19 @@ SLOW_AND_MESSY = {
 }
 
 
-def private_env(tmp_path: Path) -> dict:
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")]),
-               NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg", EXECDOCS_JOBS="2")
-    env.pop("EXECDOCS_ACCEPT", None)
-    return env
+@pytest.fixture
+def env():
+    """The environment of the case's child process: a private TMPDIR, short, under /tmp.
+
+    Short because the zygote's socket lives in TMPDIR when the path fits AF_UNIX's limit
+    (pytest's own temp dirs are deep under pytest-xdist); a deeper one would send the zygote
+    to /tmp, where this test's checks would not look."""
+    tmp = tempfile.mkdtemp(prefix="leaks-", dir="/tmp")
+    environ = dict(os.environ, TMPDIR=tmp, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")]),
+                   NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg", EXECDOCS_JOBS="2")
+    environ.pop("EXECDOCS_ACCEPT", None)
+    yield environ
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def processes_with(env: dict) -> list[str]:
@@ -83,8 +91,7 @@ def run_build(root: Path, env: dict, extra: str = "") -> subprocess.CompletedPro
                           text=True, timeout=300)
 
 
-def test_build_with_a_timeout_and_a_background_child_leaves_nothing(tmp_path):
-    env = private_env(tmp_path)
+def test_build_with_a_timeout_and_a_background_child_leaves_nothing(tmp_path, env):
     write_site(tmp_path / "site", SLOW_AND_MESSY)
     done = run_build(tmp_path / "site", env)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -92,8 +99,7 @@ def test_build_with_a_timeout_and_a_background_child_leaves_nothing(tmp_path):
     assert_nothing_left(env)
 
 
-def test_sigkilled_zygote_is_replaced_and_cleaned_up(tmp_path):
-    env = private_env(tmp_path)
+def test_sigkilled_zygote_is_replaced_and_cleaned_up(tmp_path, env):
     write_site(tmp_path / "site", {"a.md": "# A\n\n" + py("print('fine')")})
     extra = textwrap.dedent("""
         import os, signal, time
@@ -112,9 +118,8 @@ def test_sigkilled_zygote_is_replaced_and_cleaned_up(tmp_path):
     assert_nothing_left(env)
 
 
-def test_build_killed_mid_run_leaves_nothing(tmp_path):
+def test_build_killed_mid_run_leaves_nothing(tmp_path, env):
     """SIGKILL of the build: the zygote sees its stdin close, kills the chains and removes its dir."""
-    env = private_env(tmp_path)
     write_site(tmp_path / "site", {"a.md": "# A\n\n" + py("import time\nprint('start', flush=True)\ntime.sleep(120)",
                                                            "<!--exec: timeout=200-->")})
     child = subprocess.Popen([sys.executable, "-c", BUILD, str(tmp_path / "site")], env=env,
@@ -133,8 +138,7 @@ def test_build_killed_mid_run_leaves_nothing(tmp_path):
     assert_nothing_left(env)
 
 
-def test_a_test_session_leaves_nothing(tmp_path):
-    env = private_env(tmp_path)
+def test_a_test_session_leaves_nothing(tmp_path, env):
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                            str(ROOT / "tests" / "test_execute.py"), "-k", "fresh or parallel"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
@@ -153,8 +157,7 @@ def free_port() -> int:
     pytest.skip("no free port in 8351-8398")
 
 
-def test_ctrl_c_on_mkdocs_serve_leaves_nothing(tmp_path):
-    env = private_env(tmp_path)
+def test_ctrl_c_on_mkdocs_serve_leaves_nothing(tmp_path, env):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "index.md").write_text("# Index\n\n" + py("print('served')"))

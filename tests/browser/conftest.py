@@ -276,3 +276,4 @@ def bx():
     return SimpleNamespace(MAIN_PAGES=MAIN_PAGES, PHONE=PHONE, DESKTOP=DESKTOP, SCREENSHOTS=SCREENSHOTS,
                            ROOT=ROOT, load_all_images=load_all_images, settle=settle,
                            site_pages=site_pages, watch=watch, palette=_palette)
+

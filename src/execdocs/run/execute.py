@@ -28,6 +28,21 @@ from .runner import SEED
 
 ZYGOTE_PREFIX = "execdocs-zygote-"
 RUN_PREFIX = "execdocs-run-"
+SOCKET_PATH_MAX = 100  # bytes: AF_UNIX socket paths hold 107 on Linux, 103 on macOS
+
+
+def zygote_directory() -> str:
+    """A fresh private folder for the zygote's socket and its chains' run dirs.
+
+    Why not always TMPDIR: a socket path longer than AF_UNIX allows cannot be bound, and a
+    deep TMPDIR (pytest's nested temp dirs, a CI workspace) would fail every block.  The
+    system's /tmp is the fallback; the folder is removed with the zygote either way."""
+    for base in dict.fromkeys((tempfile.gettempdir(), "/tmp")):
+        fits = len(os.path.join(base, ZYGOTE_PREFIX + "12345678", "socket").encode()) <= SOCKET_PATH_MAX
+        if fits and os.access(base, os.W_OK | os.X_OK):
+            return tempfile.mkdtemp(prefix=ZYGOTE_PREFIX, dir=base)
+    raise RuntimeError(f"no writable temporary folder gives a socket path under {SOCKET_PATH_MAX} bytes "
+                       f"(TMPDIR is {tempfile.gettempdir()!r}): set TMPDIR to a shorter folder")
 
 
 class Zygote:
@@ -74,7 +89,7 @@ class Zygote:
     def _start(self) -> str:
         """Start the zygote in a fresh directory (returned) and wait for it to say ready."""
         self.generation += 1
-        self.directory = directory = tempfile.mkdtemp(prefix=ZYGOTE_PREFIX)
+        self.directory = directory = zygote_directory()
         # PYTHONHASHSEED is read once, when an interpreter starts: set in the zygote's own
         # environment, it fixes str hashes (set iteration order) for every chain forked from it.
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p), PYTHONHASHSEED=str(SEED))
