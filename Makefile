@@ -106,11 +106,11 @@ unit: $(STAMP)
 codeblocks: $(STAMP)
 	PYTHONPATH=src MPLBACKEND=Agg $(PY) -m pytest -q --codeblocks docs
 
-# ruff and mypy (pinned in requirements.lock, configured in pyproject.toml) on the engine and
-# its MkDocs adapter; src/cnnlab joins once its owners have cleared its findings.
+# ruff and mypy (pinned in requirements.lock, configured in pyproject.toml) on the engine, its
+# MkDocs adapter and cnnlab (the library the pages import).
 .PHONY: lint
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src/execdocs hooks
+	$(VENV)/bin/ruff check src/execdocs src/cnnlab hooks
 	$(VENV)/bin/mypy
 
 bench: $(STAMP) $(SITE_STAMP)

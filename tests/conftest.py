@@ -2,11 +2,23 @@
 them without clashing with tests/browser/conftest.py)."""
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from enginekit import Settings, write_site
 
 BROWSER_TESTS = "tests/browser/"
+
+
+def pytest_configure(config):
+    """Let the Ctrl-C tests send a real Ctrl-C.
+
+    A run started in the background by a script (``make test &`` without job control) inherits
+    SIGINT *ignored*, and so would every build and ``mkdocs serve`` a test starts: SIGINT would
+    then stop nothing, and the tests of what Ctrl-C cleans up would fail for the wrong reason."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_xdist_make_scheduler(config, log):

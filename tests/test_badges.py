@@ -92,6 +92,15 @@ def test_every_promised_badge_is_rendered(pages):
     assert not problems, "\n".join(problems)
 
 
+def test_a_page_without_badges_has_no_progress_line(pages):
+    """quiz.js fills a progress line only next to a badge; the renderer writes both together."""
+    def has(text: str, css_class: str) -> bool:
+        return re.search(rf'class="(?:[^"]*\s)?{css_class}(?:\s[^"]*)?"', text) is not None
+    assert any(has(text, "quiz-badge") for text in pages.values()), "the site has no badge at all"
+    stray = [name for name, text in pages.items() if has(text, "quiz-progress") and not has(text, "quiz-badge")]
+    assert not stray, f"a progress line without a badge on {stray}"
+
+
 # --------------------------------------------------------------------------- the measure itself
 
 def page(prose: str, badge: str = "", quizzes: int = 2) -> str:

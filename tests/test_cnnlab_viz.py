@@ -33,14 +33,12 @@ def test_image_grid_rgb_and_gray():
     plt.close("all")
 
 
-def test_plot_history_and_bar_chart():
+def test_plot_history():
     rows = [{"epoch": e, "train_loss": 1 / e, "train_acc": 0.1 * e, "val_loss": 1.2 / e, "val_acc": 0.08 * e}
             for e in (1, 2, 3)]
     fig = viz.plot_history(rows, "history")
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["Loss", "Accuracy"] and all(len(ax.lines) == 2 for ax in fig.axes)
-    bar = viz.bar_chart({"a": 0.5, "b": 0.25}, "bars", "accuracy")
-    assert bar.axes[0].get_title() == "bars" and bar.get_size_inches()[0] <= 8
     plt.close("all")
 
 
@@ -70,7 +68,7 @@ def test_every_helper_draws_no_text_under_8_pt_and_fits_the_column():
             for e in (1, 2, 3)]
     x, y = data.make_patterns(10, seed=0)
     figures = [viz.feature_grid(torch.rand(16, 8, 8), "maps", ncols=8), viz.image_grid(x, y, data.PATTERN_CLASSES, "ex"),
-               viz.plot_history(rows, "history"), viz.bar_chart({"a": 0.5, "b": 0.25}, "bars", "accuracy")]
+               viz.plot_history(rows, "history")]
     for fig in figures:
         sizes = _drawn_font_sizes(fig)
         assert sizes and min(sizes) >= viz.SMALL_PT, (fig._suptitle.get_text(), min(sizes))
@@ -106,6 +104,4 @@ def test_alt_text_comes_from_the_data_with_numbers():
             for e in (1, 2, 4)]
     alt = viz.plot_history(rows, "trace").execdocs_alt
     assert "epochs 1 to 4" in alt and "training loss goes from 1 to 0.25" in alt and "validation accuracy from 0.2 to 0.8" in alt
-    alt = viz.bar_chart({"CNN": 0.953, "MLP": 0.432}, "accuracy", "accuracy").execdocs_alt
-    assert alt == "Bar chart, accuracy (accuracy per bar): CNN 0.95, MLP 0.43."
     plt.close("all")

@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from .viz import set_alt
+
 CELL_FONT = 9  # points; a 7-inch figure shown 700 px wide keeps this above 10 px
 WINDOW_COLOUR = "#111111"  # near-black: stands out on the red, white and blue cells of the diverging map
 # Red for positive, blue for negative, white for 0: a sign must not hide behind a shared colour.
@@ -89,7 +91,7 @@ def sliding_window_figure(x, kernel, positions) -> matplotlib.figure.Figure:
                         for r in range(out_rows)])
     fig, axes = plt.subplots(len(positions), 3, figsize=(7, 2.45 * len(positions)), squeeze=False)
     sums = []
-    for (row, col), (ax_in, ax_prod, ax_out) in zip(positions, axes):
+    for (row, col), (ax_in, ax_prod, ax_out) in zip(positions, axes, strict=True):
         products = window_products(x, kernel, row, col)
         total = products.sum().item()
         sums.append(f"{format_number(total)} at row {row}, column {col}")
@@ -100,8 +102,8 @@ def sliding_window_figure(x, kernel, positions) -> matplotlib.figure.Figure:
                   shown=done)
     fig.suptitle(f"A {size}×{size} kernel sliding over a {x.shape[0]}×{x.shape[1]} input")
     fig.tight_layout()
-    fig.execdocs_alt = (f"The {size}×{size} window at {len(positions)} positions of the {x.shape[0]}×{x.shape[1]} "
-                        f"input; each window's products sum to one output cell: " + "; ".join(sums) + ".")
+    set_alt(fig, f"The {size}×{size} window at {len(positions)} positions of the {x.shape[0]}×{x.shape[1]} "
+            f"input; each window's products sum to one output cell: " + "; ".join(sums) + ".")
     return fig
 
 
@@ -125,7 +127,7 @@ def channel_sum_figure(x, weight, bias: float, row: int = 0, col: int = 0) -> ma
     terms = " + ".join(format_number(s) for s in sums)
     fig.suptitle(f"One filter, {channels} channels: {terms} + bias {format_number(bias)} = {format_number(total)}")
     fig.tight_layout()
-    fig.execdocs_alt = (f"One {channels}×{size}×{size} filter over a {channels}-channel input: the channel sums "
-                        f"{terms} plus the bias {format_number(bias)} give the single output value "
-                        f"{format_number(total)} at row {row}, column {col}.")
+    set_alt(fig, f"One {channels}×{size}×{size} filter over a {channels}-channel input: the channel sums "
+            f"{terms} plus the bias {format_number(bias)} give the single output value "
+            f"{format_number(total)} at row {row}, column {col}.")
     return fig

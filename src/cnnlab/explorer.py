@@ -29,6 +29,7 @@ import os
 import tempfile
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -59,7 +60,10 @@ class FeatureTaps(nn.Module):
 
     def __init__(self, model: nn.Module):
         super().__init__()
-        layers = list(model.features)
+        features, head = model.features, model.head
+        if not isinstance(features, nn.Sequential) or not isinstance(head, nn.Module):
+            raise ValueError("export_for_browser needs a model with .features (nn.Sequential) and .head (SmallCNN)")
+        layers = list(features)
         relus = [i for i, layer in enumerate(layers) if isinstance(layer, nn.ReLU)]
         if len(relus) < 2:
             raise ValueError("export_for_browser needs a model whose .features has two nn.ReLU (SmallCNN)")
@@ -67,7 +71,7 @@ class FeatureTaps(nn.Module):
         self.block1 = nn.Sequential(*layers[:first])
         self.block2 = nn.Sequential(*layers[first:second])
         self.rest = nn.Sequential(*layers[second:])
-        self.head = model.head
+        self.head = head
 
     def forward(self, image: torch.Tensor):
         conv1 = self.block1(image)
@@ -102,7 +106,7 @@ def _export_onnx(model: nn.Module, path: Path) -> FeatureTaps:
 
 def _run(taps: FeatureTaps, x: torch.Tensor) -> dict[str, np.ndarray]:
     with torch.no_grad():
-        return {name: t.numpy() for name, t in zip(OUTPUTS, taps(x))}
+        return {name: t.numpy() for name, t in zip(OUTPUTS, taps(x), strict=True)}
 
 
 def reference_cases(n_images: int) -> list[dict]:
@@ -140,7 +144,7 @@ def _write_reference(out: Path, models: dict[str, FeatureTaps], base: torch.Tens
                      permutation: torch.Tensor) -> dict:
     """Write the reference cases (inputs + PyTorch outputs) and return the index."""
     blob = _Blob()
-    index = {"dtype": "float32-le", "offsets_in": "float32 elements", "binary": REFERENCE_BIN,
+    index: dict[str, Any] = {"dtype": "float32-le", "offsets_in": "float32 elements", "binary": REFERENCE_BIN,
              "base_images": blob.add(base.numpy()), "cases": []}
     for case in reference_cases(len(base)):
         x = case_input(base, case, permutation)
@@ -196,7 +200,7 @@ def _static_figure(path: Path, taps: FeatureTaps, image: torch.Tensor, permutati
         panels = [(x[0].permute(1, 2, 0).numpy(), f"{name}\n{said}"),
                   (_montage(out["conv1"][0], 4), "conv1 maps (after ReLU)"),
                   (_montage(out["conv2"][0], 8), "conv2 maps (after ReLU)")]
-        for ax, (img, title) in zip(axes[row], panels):
+        for ax, (img, title) in zip(axes[row], panels, strict=True):
             ax.imshow(img, cmap=None if img.ndim == 3 else "gray", interpolation="nearest")
             ax.set_title(title, fontsize=9)
             ax.axis("off")
@@ -212,7 +216,7 @@ def _ort_max_difference(path: Path, taps: FeatureTaps, x: torch.Tensor) -> float
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     got = session.run(list(OUTPUTS), {"image": x.numpy()})
     want = _run(taps, x)
-    return max(float(np.abs(g - want[name]).max()) for g, name in zip(got, OUTPUTS))
+    return max(float(np.abs(g - want[name]).max()) for g, name in zip(got, OUTPUTS, strict=True))
 
 
 def _out_dir(out_dir) -> Path:

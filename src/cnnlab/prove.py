@@ -56,7 +56,7 @@ def summarise(accuracy: dict, names, seeds) -> list[dict]:
         orig = [100 * accuracy[name, "original", s] for s in seeds]
         perm = [100 * accuracy[name, "permuted", s] for s in seeds]
         rows.append({"model": name, "original": mean_spread(orig), "permuted": mean_spread(perm),
-                     "change": mean_spread([p - o for o, p in zip(orig, perm)])})
+                     "change": mean_spread([p - o for o, p in zip(orig, perm, strict=True)])})
     return rows
 
 

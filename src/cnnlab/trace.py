@@ -131,7 +131,7 @@ def measured_field(model: nn.Module, layer: str, image_size: int, n_images: int 
     image. Over many random images every pixel that can matter shows up at least once.
     The unit is channel 0 at the centre of the layer's output map.
     """
-    captured = {}
+    captured: dict[str, torch.Tensor] = {}
     module = dict(model.named_modules())[layer]
     handle = module.register_forward_hook(lambda mod, inp, out: captured.update(out=out))
     gen = torch.Generator().manual_seed(seed)

@@ -24,6 +24,11 @@ MAX_WIDTH_IN = 7.0  # the text column at 100 dpi, the scale the build displays f
 SMALL_PT = 8  # the smallest text any helper draws: 8 pt at 100 dpi is 11 CSS px
 
 
+def set_alt(fig: matplotlib.figure.Figure, text: str) -> None:
+    """Give ``fig`` its alt text: the build reads ``fig.execdocs_alt`` when it saves the figure."""
+    fig.execdocs_alt = text  # type: ignore[attr-defined]  # an attribute of our own, read by the build
+
+
 def _to_numpy_image(img) -> np.ndarray:
     """[C,H,W] tensor/array -> [H,W,3] or [H,W] numpy array for ``imshow``."""
     arr = img.detach().cpu().numpy() if isinstance(img, torch.Tensor) else np.asarray(img)
@@ -81,8 +86,8 @@ def feature_grid(maps, title: str, ncols: int = 8) -> matplotlib.figure.Figure:
     bar.ax.set_xticklabels(["the map's own min", "the map's own max"], fontsize=SMALL_PT)
     bar.set_label("colour: each map scaled separately, from its own min to its own max", fontsize=SMALL_PT)
     height, width = maps.shape[1:]
-    fig.execdocs_alt = (f"{title}: a grid of {maps.shape[0]} feature maps of {height}×{width}, each coloured "
-                        f"from its own minimum (dark purple) to its own maximum (yellow); {_channel_summary(maps)}.")
+    set_alt(fig, f"{title}: a grid of {maps.shape[0]} feature maps of {height}×{width}, each coloured "
+            f"from its own minimum (dark purple) to its own maximum (yellow); {_channel_summary(maps)}.")
     return fig
 
 
@@ -90,7 +95,7 @@ def image_grid(images, labels, class_names, title: str, ncols: int = 8) -> matpl
     """Show images [N,C,H,W] with their class names as axis titles (long names on two lines)."""
     fig, axes = _grid(len(images), ncols, 1.1, title, title_lines=2)
     names = [str(class_names[int(lab)]) for lab in labels]
-    for ax, img, name in zip(axes, images, names):
+    for ax, img, name in zip(axes, images, names, strict=True):
         arr = _to_numpy_image(img)
         ax.imshow(arr, cmap="gray" if arr.ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")
         ax.set_title(textwrap.fill(name, 12, break_long_words=False), fontsize=SMALL_PT)  # no overlapping labels
@@ -98,8 +103,8 @@ def image_grid(images, labels, class_names, title: str, ncols: int = 8) -> matpl
     height, width = _to_numpy_image(images[0]).shape[:2]
     colour = "colour" if _to_numpy_image(images[0]).ndim == 3 else "grayscale"
     counts = ", ".join(f"{n} {name}" for name, n in Counter(names).most_common())
-    fig.execdocs_alt = (f"{title}: {len(images)} {colour} images of {height}×{width} pixels, each titled with "
-                        f"its class; the classes shown are {counts}.")
+    set_alt(fig, f"{title}: {len(images)} {colour} images of {height}×{width} pixels, each titled with "
+            f"its class; the classes shown are {counts}.")
     return fig
 
 
@@ -132,20 +137,6 @@ def plot_history(rows: list[dict], title: str) -> matplotlib.figure.Figure:
     accuracy = _plot_metric(ax_acc, rows, "acc", "Accuracy")
     fig.suptitle(title, fontsize=11)
     epochs = [r["epoch"] for r in rows]
-    fig.execdocs_alt = (f"{title}: line charts of loss and accuracy over epochs {epochs[0]} to {epochs[-1]}; "
-                        f"{loss}; {accuracy}.")
-    return fig
-
-
-def bar_chart(values: dict, title: str, ylabel: str) -> matplotlib.figure.Figure:
-    """Labelled bars (e.g. accuracy per experiment), values printed on the bars."""
-    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 3.2), layout="constrained")
-    names = list(values)
-    bars = ax.bar(names, [values[k] for k in names], color=plt.cm.viridis(np.linspace(0.2, 0.8, len(names))))
-    ax.bar_label(bars, fmt="%.2f")
-    ax.set_title(title)
-    ax.set_ylabel(ylabel)
-    ax.margins(y=0.15)
-    listed = ", ".join(f"{name} {values[name]:.2f}" for name in names)
-    fig.execdocs_alt = f"Bar chart, {title} ({ylabel} per bar): {listed}."
+    set_alt(fig, f"{title}: line charts of loss and accuracy over epochs {epochs[0]} to {epochs[-1]}; "
+            f"{loss}; {accuracy}.")
     return fig

@@ -100,8 +100,9 @@ def _deselecting_browser(config) -> bool:
 
 
 def pytest_generate_tests(metafunc):
-    """``page_name`` / ``notebook_page`` parameters come from the built site's HTML files."""
-    wanted = {"page_name", "notebook_page"} & set(metafunc.fixturenames)
+    """``page_name`` (every page) and ``badge_page`` (the pages with a quiz badge) come from the
+    built site's HTML files."""
+    wanted = {"page_name", "badge_page"} & set(metafunc.fixturenames)
     if not wanted:
         return
     if _deselecting_browser(metafunc.config):
@@ -110,10 +111,10 @@ def pytest_generate_tests(metafunc):
         pages = site_pages(built_site())
     if "page_name" in wanted:
         metafunc.parametrize("page_name", pages)
-    if "notebook_page" in wanted:  # pages that offer downloads (the class of the links' paragraph)
+    if "badge_page" in wanted:
         site = built_site() if not _deselecting_browser(metafunc.config) else None
-        offering = [p for p in pages if site and "exec-downloads" in (site / p).read_text()]
-        metafunc.parametrize("notebook_page", offering or ["(none built)"])
+        with_badge = [p for p in pages if site and '<div class="quiz-badge"' in (site / p).read_text()]
+        metafunc.parametrize("badge_page", with_badge or ["(none built)"])
 
 
 @pytest.fixture(scope="session")
