@@ -1,5 +1,6 @@
 """Fixtures for the engine tests (helpers live in ``enginekit`` so test modules can import
-them without clashing with tests/browser/conftest.py)."""
+them without clashing with tests/browser/conftest.py), and the two session-wide hooks of
+``make test``: how pytest-xdist splits the tests, and a usable Ctrl-C."""
 from __future__ import annotations
 
 import signal
@@ -22,13 +23,17 @@ def pytest_configure(config):
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """``make test`` runs two pytest-xdist workers; every Chromium test goes to one of them.
+    """``make test`` runs a pytest-xdist worker per core; every Chromium test goes to one of them.
 
     Why: a browser page is visited once for all its checks (``pagevisit``) by one browser; split
     across workers, each would visit every page.  Every other test is its own unit of work, so
-    the second worker runs the engine's tests meanwhile.  (This is what ``--dist loadgroup``
+    the other workers run the engine's tests meanwhile.  (This is what ``--dist loadgroup``
     does, but its marker has no effect with pytest 9, which ignores xdist's renamed node ids.)"""
     from xdist.scheduler import LoadScopeScheduling
+
+    if not hasattr(LoadScopeScheduling, "_split_scope"):  # the method this relies on (pytest-xdist 3.x)
+        raise pytest.UsageError("this pytest-xdist has no LoadScopeScheduling._split_scope: pin the version "
+                                "in requirements.lock, or run with TEST_WORKERS=0")
 
     class BrowserTestsTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

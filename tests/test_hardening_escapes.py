@@ -13,6 +13,7 @@ import signal
 import time
 from pathlib import Path
 
+from execdocs.run import landlock
 from enginekit import build, py, write_site
 
 
@@ -119,12 +120,22 @@ def test_skipif_condition_still_decides_in_the_worker(tmp_path):
     assert ("a.md", 0) not in session.results and session.results[("a.md", 1)].stdout == "runs\n"
 
 
-def test_block_writing_into_docs_or_records_is_reported(tmp_path):
-    docs = tmp_path / "docs"
-    code = f"open({str(docs / 'sneaky.md')!r}, 'w').write('# sneaky')\nopen({str(tmp_path / 'records' / 'x.json')!r}, 'w').write('{{}}')"
-    settings = write_site(tmp_path, {"a.md": "# A\n\n" + py("import os\nos.makedirs(" + repr(str(tmp_path / 'records')) + ", exist_ok=True)\n" + code)})
+def test_block_writing_into_docs_or_records_is_refused_or_reported(tmp_path):
+    """Where Landlock exists the writes fail in the block (PermissionError) and nothing lands;
+    elsewhere the build reports them.  Writing into the block's own folder still works."""
+    docs, records = tmp_path / "docs", tmp_path / "records"
+    records.mkdir(exist_ok=True)
+    code = (f"for path in [{str(docs / 'sneaky.md')!r}, {str(records / 'x.json')!r}, 'here.txt']:\n"
+            "    try:\n        with open(path, 'w') as f:\n            f.write('{}')\n        print('wrote', os.path.basename(path))\n"
+            "    except PermissionError:\n        print('refused', os.path.basename(path))\n")
+    settings = write_site(tmp_path, {"a.md": "# A\n\n" + py("import os\n" + code)})
     session = build(settings, accept=True)
-    kinds = sorted((p.kind, p.page) for p in session.problems)
-    assert ("block wrote into the source tree", "a.md") in kinds
-    detail = " ".join(p.detail for p in session.problems)
-    assert "docs/sneaky.md" in detail and "records/x.json" in detail
+    if landlock.abi_version() >= 1:
+        assert session.results[("a.md", 0)].stdout == "refused sneaky.md\nrefused x.json\nwrote here.txt\n"
+        assert not (docs / "sneaky.md").exists() and not (records / "x.json").exists()
+        assert session.problems == []
+    else:
+        kinds = sorted((p.kind, p.page) for p in session.problems)
+        assert ("block wrote into the source tree", "a.md") in kinds
+        detail = " ".join(p.detail for p in session.problems)
+        assert "docs/sneaky.md" in detail and "records/x.json" in detail

@@ -143,7 +143,8 @@ class Build:
 
         ordered = longest_first(list(first.values()), load_durations(self.settings.records_dir))
         outcomes = run_chains(ordered, str(self.settings.docs_dir), self.settings.jobs, on_done,
-                              zygote=self.zygote, threads=self.settings.threads)
+                              zygote=self.zygote, threads=self.settings.threads,
+                              guarded=tuple(str(folder) for folder in guarded))
         by_key = {todo[chain]: results for chain, results in outcomes.items()}
         after = tree_guard.listing(guarded)
         if written := tree_guard.changed(before, after, new_only=self.settings.docs_dir):

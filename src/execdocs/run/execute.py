@@ -113,14 +113,15 @@ class Zygote:
                 pass  # reported when a chain needs it
         threading.Thread(target=start, daemon=True).start()
 
-    def start_chain(self, chain: Chain, docs_dir: str, threads: int = 1):
-        """Fork a child for ``chain``: (connection, pid, run dir).  A zygote found dead
-        (killed, crashed) is replaced once before giving up."""
+    def start_chain(self, chain: Chain, docs_dir: str, threads: int = 1, guarded: tuple[str, ...] = ()):
+        """Fork a child for ``chain``: (connection, pid, run dir); the child may not write beneath
+        ``guarded`` (``run.landlock``).  A zygote found dead (killed, crashed) is replaced once
+        before giving up."""
         for attempt in (1, 2):
             try:
                 conn = Client(self.address, family="AF_UNIX")
                 run_dir = tempfile.mkdtemp(prefix=RUN_PREFIX, dir=self.directory)
-                conn.send((chain, docs_dir, list(sys.path), threads, run_dir))
+                conn.send((chain, docs_dir, list(sys.path), threads, run_dir, guarded))
                 pid = conn.recv()[1]
                 self._live[pid] = os.pidfd_open(pid)
                 conn.send("go")
@@ -206,26 +207,28 @@ KILLED_ZYGOTE = ("the worker process died together with the execution zygote (th
                  "that run them")
 
 
-def run_one(chain: Chain, docs_dir: str, zygote: Zygote | None = None, threads: int = 1) -> list[BlockResult]:
+def run_one(chain: Chain, docs_dir: str, zygote: Zygote | None = None, threads: int = 1,
+            guarded: tuple[str, ...] = ()) -> list[BlockResult]:
     """Run a chain to completion, a timeout or a crash; one result per block run.
 
     When the zygote died while the chain ran (a block of *some* chain killed it, and every
     running chain died with it), the chain runs again, one such retry at a time: an innocent
     chain then succeeds, and the one that kills the zygote is named by its second death."""
     zygote = zygote or shared_zygote()
-    results, zygote_died = _run_once(chain, docs_dir, zygote, threads)
+    results, zygote_died = _run_once(chain, docs_dir, zygote, threads, guarded)
     if zygote_died:
         with zygote.retry_lock:
-            results, zygote_died = _run_once(chain, docs_dir, zygote, threads)
+            results, zygote_died = _run_once(chain, docs_dir, zygote, threads, guarded)
         if zygote_died:
             results[-1] = _failed(KILLED_ZYGOTE)
     return results
 
 
-def _run_once(chain: Chain, docs_dir: str, zygote: Zygote, threads: int) -> tuple[list[BlockResult], bool]:
+def _run_once(chain: Chain, docs_dir: str, zygote: Zygote, threads: int,
+              guarded: tuple[str, ...]) -> tuple[list[BlockResult], bool]:
     """(results, whether the zygote died while the chain's worker died)."""
     try:
-        conn, pid, run_dir = zygote.start_chain(chain, docs_dir, threads)
+        conn, pid, run_dir = zygote.start_chain(chain, docs_dir, threads, guarded)
     except (OSError, EOFError, RuntimeError, subprocess.TimeoutExpired) as err:
         return [_failed(f"could not start a worker process: {err}")], False
     generation = zygote.generation
@@ -261,8 +264,10 @@ def _collect(chain: Chain, conn, pid: int) -> tuple[list[BlockResult], bool]:
 
 def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
                on_done: Callable[[Chain, list[BlockResult]], None] | None = None,
-               zygote: Zygote | None = None, threads: int = 1) -> dict[Chain, list[BlockResult]]:
-    """Run every chain, ``jobs`` at a time, in the order given (longest first is the caller's choice)."""
+               zygote: Zygote | None = None, threads: int = 1,
+               guarded: tuple[str, ...] = ()) -> dict[Chain, list[BlockResult]]:
+    """Run every chain, ``jobs`` at a time, in the order given (longest first is the caller's choice);
+    no chain may write beneath the ``guarded`` folders (docs/, records/)."""
     chains = list(chains)
     zygote = zygote or shared_zygote()
     results: dict[Chain, list[BlockResult]] = {}
@@ -270,7 +275,7 @@ def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
         return results
 
     def work(chain: Chain) -> None:
-        results[chain] = run_one(chain, docs_dir, zygote, threads)
+        results[chain] = run_one(chain, docs_dir, zygote, threads, guarded)
         if on_done is not None:
             on_done(chain, results[chain])
 

@@ -14,6 +14,7 @@ import linecache
 import os
 import random
 import shutil
+import tempfile
 import time
 import traceback
 
@@ -148,6 +149,7 @@ def run_chain(chain: Chain, send, docs_dir: str, run_dir: str, threads: int = 1)
     os.makedirs(workdir)
     os.makedirs(artifacts.path)
     os.environ[ARTIFACTS_ENV] = artifacts.path
+    os.environ["TMPDIR"] = tempfile.tempdir = workdir  # temporary files go where the parent cleans up
     os.chdir(workdir)
     reset_state(threads)
     device = device_kind()

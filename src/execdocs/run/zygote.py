@@ -22,6 +22,7 @@ import time
 from multiprocessing.connection import Listener
 
 from . import procs
+from .landlock import forbid_writes
 from .runner import preload, run_chain
 
 PR_SET_PDEATHSIG = 1
@@ -88,8 +89,9 @@ def _child(conn, zygote_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        chain, docs_dir, sys_path, threads, run_dir = conn.recv()
+        chain, docs_dir, sys_path, threads, run_dir, guarded = conn.recv()
         sys.path[:] = sys_path
+        forbid_writes(list(guarded))  # this child only: docs/ and records/ become read-only to it
         conn.send(("pid", os.getpid()))
         if conn.recv() == "go":
             run_chain(chain, conn.send, docs_dir, run_dir, threads)  # the count the cache key has
