@@ -12,7 +12,7 @@ guarded folders do not.  What stays refused besides: creating an entry directly 
 those ancestors (the project root, say), which no block needs; its temporary files go to its
 run dir (``TMPDIR``).  Reading and executing are never restricted.  Where Landlock is missing
 (another OS, an older kernel, a container that filters the calls), :func:`forbid_writes` does
-nothing and says so; ``tree_guard`` still reports such writes.
+nothing and returns False; ``tree_guard`` still reports such writes.
 
 Imports only the standard library.
 """
