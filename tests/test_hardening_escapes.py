@@ -139,3 +139,14 @@ def test_block_writing_into_docs_or_records_is_refused_or_reported(tmp_path):
         assert ("block wrote into the source tree", "a.md") in kinds
         detail = " ".join(p.detail for p in session.problems)
         assert "docs/sneaky.md" in detail and "records/x.json" in detail
+
+def test_block_reading_stdin_gets_end_of_file_at_once(tmp_path):
+    """The zygote's stdin is the build's open pipe: a read used to wait for the time limit."""
+    code = "import sys, subprocess\nprint(repr(sys.stdin.read()))\n" \
+           "print(subprocess.run(['cat'], capture_output=True, text=True, timeout=5).returncode)\n" \
+           "try:\n    input('name? ')\nexcept EOFError:\n    print('EOFError')"
+    settings = write_site(tmp_path, {"a.md": "# A\n\n" + py(code, "<!--exec: timeout=20-->")})
+    started = time.monotonic()
+    session = build(settings, accept=True)
+    assert session.results[("a.md", 0)].stdout == "''\n0\nname? EOFError\n", session.problems
+    assert time.monotonic() - started < 15

@@ -80,6 +80,19 @@ def _die_with_parent() -> None:
         pass
 
 
+def _stdin_from_devnull() -> None:
+    """A block that reads standard input gets end-of-file at once.
+
+    Why: the zygote's stdin is the build's pipe, which stays open, so ``input()`` used to wait
+    for the block's time limit.  The inherited ``sys.stdin`` object is not touched (its lock
+    may be held by the zygote's watcher thread, forever in this child); ``sys.__stdin__`` keeps
+    it alive, so it is never finalised either."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    sys.stdin = open(0, closefd=False)  # the process's stdin for its lifetime
+
+
 def _child(conn, zygote_pid: int) -> None:
     os.setpgid(0, 0)
     _die_with_parent()
@@ -88,6 +101,7 @@ def _child(conn, zygote_pid: int) -> None:
         os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _stdin_from_devnull()
     try:
         chain, docs_dir, sys_path, threads, run_dir, guarded = conn.recv()
         sys.path[:] = sys_path
