@@ -105,14 +105,11 @@ def pytest_generate_tests(metafunc):
     wanted = {"page_name", "badge_page"} & set(metafunc.fixturenames)
     if not wanted:
         return
-    if _deselecting_browser(metafunc.config):
-        pages = list(MAIN_PAGES)  # not going to run: do not build the site just to collect
-    else:
-        pages = site_pages(built_site())
+    site = None if _deselecting_browser(metafunc.config) else built_site()
+    pages = site_pages(site) if site else list(MAIN_PAGES)  # not going to run: no build just to collect
     if "page_name" in wanted:
         metafunc.parametrize("page_name", pages)
     if "badge_page" in wanted:
-        site = built_site() if not _deselecting_browser(metafunc.config) else None
         with_badge = [p for p in pages if site and '<div class="quiz-badge"' in (site / p).read_text()]
         metafunc.parametrize("badge_page", with_badge or ["(none built)"])
 
