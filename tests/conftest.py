@@ -3,6 +3,7 @@ them without clashing with tests/browser/conftest.py), and the two session-wide 
 ``make test``: how pytest-xdist splits the tests, and a usable Ctrl-C."""
 from __future__ import annotations
 
+import os
 import signal
 
 import pytest
@@ -10,6 +11,9 @@ import pytest
 from enginekit import Settings, write_site
 
 BROWSER_TESTS = "tests/browser/"
+# A test that accepts runs only the host variant unless it asks for more (tests/test_noise.py):
+# the numeric variants start a zygote each, seconds per accept.
+os.environ.setdefault("EXECDOCS_ACCEPT_VARIANTS", "host")
 
 
 def pytest_configure(config):

@@ -9,6 +9,7 @@ each names page:line.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from .check import claims, skipif, tree_guard
 from .check.checks import check_page
 from .check.stale import orphan_problem, orphan_records, remove_orphan, stale_entries
+from .check.variants import fragile_problems
 from .model import Block, BlockKey, BlockResult, Chain, Figure, Page
 from .parse.page import parse
 from .parse.sources import read_source
@@ -23,11 +25,12 @@ from .problem import Problem
 from .render import downloads, notebooks
 from .render.page import FigureUrl, provenance_markdown, render_page, timing_table
 from .run.execute import Zygote, run_chains
+from .run.variants import PLATFORM_CODE, variant_env
 from .scale.shard import Work, estimate, priority
 from .settings import Settings
 from .store.cache import ProjectSources, ResultCache, chain_key, package_versions
 from .store.durations import load_durations, save_durations
-from .store.record import PageRecord, record_name
+from .store.record import PageRecord, cpu_name, record_name
 from .store.writes import write_problem
 
 GENERATED_DIRS = ("notebooks",)  # written by the build; never parsed as sources
@@ -57,7 +60,7 @@ class Build:
     def __init__(self, settings: Settings, log: Log = print, zygote: Zygote | None = None):
         self.settings = settings
         self.log = log
-        self.zygote = zygote
+        self.zygote = Zygote(variant_env(settings.variant)) if settings.variant != "host" else zygote
         self.device = settings.device
         self.versions = package_versions()
         self.cache = ResultCache(settings.cache_dir / "results")
@@ -70,6 +73,8 @@ class Build:
         self.timings: list[dict] = []
         self.recorded: dict[str, str | None] = {}  # page -> date of its record
         self.stats = {"ran": 0, "cached": 0, "shared": 0, "skipped": 0}  # shared: same chain ran in this build
+        self.variant_results: dict[str, dict[BlockKey, BlockResult]] = {}  # accept: the other variants
+        self.made_on: dict | None = None  # accept: where the records are made (platform of each variant)
         self.wheel: str | None = None  # set when downloads are published (publish.site_files): pages link them
 
     # -- plan ----------------------------------------------------------------------------
@@ -100,7 +105,8 @@ class Build:
         return [chain for page in self.pages.values() for chain in page.chains]
 
     def key(self, chain: Chain) -> str:
-        return chain_key(chain, self.sources, self.device, self.settings.threads)
+        variant = "" if self.settings.variant == "host" else f"+{self.settings.variant}"
+        return chain_key(chain, self.sources, self.device + variant, self.settings.threads)
 
     # -- execute -------------------------------------------------------------------------
     def execute(self, select: Callable[[Chain], bool] | None = None) -> None:
@@ -178,6 +184,41 @@ class Build:
             self.timings.append({"where": block.where, "seconds": result.duration,
                                  "cached": cached or shared, "status": "ok" if ok else "error", "shard": shard})
 
+    def execute_variants(self) -> None:
+        """Under accept: run the accepted pages' chains again under each other numeric variant
+        (its own zygote, no cache), so the record can say how far each number moves."""
+        others = [v for v in self.settings.accept_variants if v != "host"] if self.settings.accept else []
+        chains = [c for c in self.chains() if not c.skip and self.settings.accepting(c.page)]
+        if not others or not chains:
+            return
+        platforms = {"host": self._probe(self.zygote)}
+        for name in others:
+            started = time.perf_counter()
+            with Zygote(variant_env(name)) as zygote:
+                platforms[name] = self._probe(zygote)
+                outcomes = run_chains(chains, str(self.settings.docs_dir), self.settings.jobs, zygote=zygote,
+                                      threads=self.settings.threads,
+                                      guarded=(str(self.settings.docs_dir), str(self.settings.records_dir)))
+            self.variant_results[name] = {b.key: r for chain, results in outcomes.items()
+                                          for b, r in zip(chain.blocks, results, strict=False)}
+            self.log(f"variant {name}: {len(chains)} chain(s) in {time.perf_counter() - started:.1f} s")
+        self.made_on = self._platform(platforms)
+
+    def _probe(self, zygote: Zygote | None) -> dict:
+        """The kernel path a zygote's torch chose (capability, BLAS), run as a tiny chain."""
+        probe = Chain((Block("(platform)", 0, 1, 1, PLATFORM_CODE),))
+        result = run_chains([probe], str(self.settings.docs_dir), 1, zygote=zygote)[probe][0]
+        try:
+            return json.loads(result.stdout)
+        except ValueError:
+            return {"error": (result.failure or result.stderr or "no output")[:200]}
+
+    def _platform(self, platforms: dict[str, dict]) -> dict:
+        variants = {name: {"env": variant_env(name), **{k: p.get(k) for k in ("capability", "blas") if k in p}}
+                    for name, p in platforms.items()} or {"host": {"env": {}}}
+        return {"cpu": cpu_name(), "device": self.device, "threads": self.settings.threads,
+                "torch": self.versions.get("torch"), "variants": variants}
+
     # -- check (pure) and accept (writes records) ----------------------------------------
     def check(self) -> None:
         """Every page's problems; a page being accepted is checked without its record."""
@@ -189,6 +230,9 @@ class Build:
             record = PageRecord(settings.records_dir, page.name)
             compared = None if settings.accepting(page.name) else record
             problems = check_page(page, self.results, compared, self.device)
+            if compared is None and self.variant_results:
+                envs = {name: variant_env(name) for name in self.variant_results}
+                problems += fragile_problems(page, self.results, self.variant_results, envs)
             if compared is not None and not problems and (stale := stale_entries(page, record)):
                 problems.append(stale)
             if compared is not None and record.path.exists():
@@ -204,6 +248,7 @@ class Build:
         if not self.settings.accept:
             return
         broken = {p.page for p in self.problems}
+        self.made_on = self.made_on or self._platform({})
         for page in self.pages.values():
             if not self.settings.accepting(page.name):
                 continue
@@ -230,9 +275,11 @@ class Build:
         fresh = {b.index: self.results[b.key] for b in page.blocks if b.key in self.results}
         record.remove_leftovers()
         try:
-            changed = record.update(list(page.blocks), fresh, self.device)
+            variants = {name: {b.index: r[b.key] for b in page.blocks if b.key in r}
+                        for name, r in self.variant_results.items()}
+            changed = record.update(list(page.blocks), fresh, self.device, variants)
             if claims.tie(record, page, fresh, self.device) or changed or not record.path.exists():
-                record.save(self.versions)
+                record.save(self.versions, self.made_on)
                 self.log(f"recorded {record.path}")
         except OSError as err:
             self.problems.append(write_problem("record not written", self.settings.records_dir, err, page.name))
@@ -243,6 +290,7 @@ class Build:
         if not self.pages:
             self.plan()
         self.execute(select)
+        self.execute_variants()
         self.check()
         self.accept()
         self.log(self.summary())

@@ -15,6 +15,9 @@ EXECDOCS_DEVICE       the device kind records are compared for (default: guessed
 EXECDOCS_GPU_SHARDS   shards that run on a GPU machine (``1,3``)
 EXECDOCS_DRIFT_REPORT where the drift report goes (default: ``drift-report/``)
 EXECDOCS_DISABLE      ``1``: build without executing anything
+EXECDOCS_VARIANT      build under a numeric variant of this machine (``run.variants``; tests)
+EXECDOCS_ACCEPT_VARIANTS  the variants accept measures noise with (default ``host scalar sse41``;
+                      ``host``: no bands, the benchmark's baseline)
 ====================  ===================================================================
 
 ``EXECDOCS_ARTIFACTS`` is not a setting: it is the folder the engine hands each block.
@@ -72,6 +75,8 @@ class Settings:
     site_dir: Path | None = None
     drift_report_dir: Path | None = None
     disabled: bool = False
+    variant: str = "host"  # the numeric variant this build runs under
+    accept_variants: tuple[str, ...] = ("host",)  # read_settings: run.variants.ACCEPT_VARIANTS; tests opt in
 
     def accepting(self, page: str) -> bool:
         return self.accept and (self.accept_pages is None or page in self.accept_pages)
@@ -110,6 +115,8 @@ def read_settings(config_file: str | Path, docs_dir: str | Path | None = None,
         site_dir=Path(site_dir or root / (config.get("site_dir") or "site")).resolve(),
         drift_report_dir=Path(report) if report else None,
         disabled=bool(environ.get("EXECDOCS_DISABLE")),
+        variant=environ.get("EXECDOCS_VARIANT") or "host",
+        accept_variants=tuple(environ.get("EXECDOCS_ACCEPT_VARIANTS", "").split()) or ("host", "scalar", "sse41"),
     )
 
 

@@ -48,7 +48,8 @@ def zygote_directory() -> str:
 class Zygote:
     """The warm fork server, started on first use and owned until :meth:`close`."""
 
-    def __init__(self):
+    def __init__(self, env: dict[str, str] | None = None):
+        self.env = dict(env or {})  # a numeric variant's variables (run.variants), read when torch imports
         self.process: subprocess.Popen | None = None
         self.directory: str | None = None
         self._lock = threading.Lock()
@@ -92,7 +93,8 @@ class Zygote:
         self.directory = directory = zygote_directory()
         # PYTHONHASHSEED is read once, when an interpreter starts: set in the zygote's own
         # environment, it fixes str hashes (set iteration order) for every chain forked from it.
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p), PYTHONHASHSEED=str(SEED))
+        path = os.pathsep.join(p for p in sys.path if p)
+        env = dict(os.environ, **self.env, PYTHONPATH=path, PYTHONHASHSEED=str(SEED))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "execdocs.run.zygote", os.path.join(directory, "socket")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True)
