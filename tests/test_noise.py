@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from enginekit import build, py, write_site
+
 from execdocs.check.noise import judge, measure, unit
 
 

@@ -16,7 +16,7 @@ from ..model import Block, BlockKey, BlockResult, Page
 from ..problem import Problem
 from .checks import block_errors
 from .compare import text_diff
-from .noise import measure
+from .noise import measure, without_ticks
 
 Results = Mapping[BlockKey, BlockResult]
 
@@ -51,6 +51,6 @@ def _disagreement(block: Block, mine: BlockResult, theirs: BlockResult) -> str |
     if len(mine.figures) != len(theirs.figures):
         return f"host drew {len(mine.figures)} figure(s), the variant {len(theirs.figures)}"
     for n, (f, g) in enumerate(zip(mine.figures, theirs.figures, strict=True)):
-        if measure(["\n".join(f.text), "\n".join(g.text)]) is None:
+        if measure([without_ticks("\n".join(f.text)), without_ticks("\n".join(g.text))]) is None:
             return f"figure {n + 1}'s text:\n" + text_diff("\n".join(f.text), "\n".join(g.text), "host", "variant")
     return None

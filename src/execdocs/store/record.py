@@ -15,8 +15,8 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from ..check import noise
 from ..check.compare import image_difference, text_diff, thumbnail
+from ..check.noise import Verdict, image_tolerance, judge, measure, without_ticks
 from ..errors import Drift
 from ..lines import output_lines
 from ..model import Block, BlockResult
@@ -122,13 +122,13 @@ class PageRecord:
         for stream, actual in fresh_streams(result).items():
             expected = "\n".join(entry.get(stream) or [])
             actual = "\n".join(output_lines(actual))
-            verdict = noise.judge(expected, actual, bands.get(stream) or [], block.options.rtol, block.options.atol)
+            verdict = judge(expected, actual, bands.get(stream) or [], block.options.rtol, block.options.atol)
             if not verdict.ok:
                 drifts.append(Drift(block.page, block.line, self._drift_what(stream, verdict, bool(bands.get(stream))),
                                     drift_evidence(verdict, expected, actual)))
         return drifts
 
-    def _drift_what(self, subject: str, verdict: noise.Verdict, banded: bool) -> str:
+    def _drift_what(self, subject: str, verdict: Verdict, banded: bool) -> str:
         kind = ("its text changed" if verdict.structural else
                 f"{len(verdict.outside)} number(s) outside the noise measured at accept: drift, not noise"
                 if banded else f"{len(verdict.outside)} exact number(s) changed")
@@ -247,7 +247,9 @@ def _figure_text_diff(block: Block, meta: dict, figure) -> str:
     if not isinstance(meta.get("text"), list):
         return ""
     expected, actual = "\n".join(meta["text"]), "\n".join(figure.text)
-    verdict = noise.judge(expected, actual, meta.get("bands") or [], block.options.rtol, block.options.atol)
+    if meta.get("ticks") == "vary":
+        expected, actual = without_ticks(expected), without_ticks(actual)
+    verdict = judge(expected, actual, meta.get("bands") or [], block.options.rtol, block.options.atol)
     return "" if verdict.ok else drift_evidence(verdict, expected, actual)
 
 
@@ -264,7 +266,7 @@ def stream_bands(result: BlockResult, others: list[BlockResult], rtol: float) ->
     for stream, text in fresh_streams(result).items():
         texts = ["\n".join(output_lines(text))] + ["\n".join(output_lines(fresh_streams(o)[stream]))
                                                   for o in others]
-        bands = noise.measure(texts, rtol)
+        bands = measure(texts, rtol)
         if bands:
             found[stream] = [list(b) for b in bands]
     return found
@@ -276,15 +278,19 @@ def figure_noise(block: Block, figure, small: bytes, others: list) -> dict:
     if not others or all(o.png == figure.png for o in others):
         return {}
     rms = [image_difference(small, thumbnail(o.png))[0] for o in others]
-    extra: dict = {"image_tol": noise.image_tolerance(block.options.image_tol,
+    extra: dict = {"image_tol": image_tolerance(block.options.image_tol,
                                                       [r if r is not None else 255.0 for r in rms])}
-    bands = noise.measure(["\n".join(figure.text)] + ["\n".join(o.text) for o in others], block.options.rtol)
+    texts = ["\n".join(figure.text)] + ["\n".join(o.text) for o in others]
+    bands = measure(texts, block.options.rtol)
+    if bands is None:  # the axes got other ticks: compare the rest of the text, ticks by the image
+        extra["ticks"] = "vary"
+        bands = measure([without_ticks(t) for t in texts], block.options.rtol)
     if bands:
         extra["bands"] = [list(b) for b in bands]
     return extra
 
 
-def drift_evidence(verdict: noise.Verdict, expected: str, actual: str) -> str:
+def drift_evidence(verdict: Verdict, expected: str, actual: str) -> str:
     """The numbers out of band, then the diff (what a reader of a CI log needs first)."""
     listed = "".join(f"  {line}\n" for line in verdict.outside)
     return (f"outside the band:\n{listed}" if listed else "") + text_diff(expected, actual)
