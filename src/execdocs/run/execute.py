@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Client
@@ -282,11 +283,25 @@ def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
             on_done(chain, results[chain])
 
     pool = ThreadPoolExecutor(max_workers=jobs or default_jobs())
+    futures = [pool.submit(work, chain) for chain in chains]
     try:
-        list(pool.map(work, chains))
+        for future in futures:
+            future.result()
     except KeyboardInterrupt:
-        zygote.stop_all_chains()  # stop now, not when the running blocks finish
         pool.shutdown(wait=False, cancel_futures=True)
+        _stop_running(zygote, futures)
         raise
     pool.shutdown()
     return results
+
+
+def _stop_running(zygote: Zygote, futures: list, patience: float = 10.0) -> None:
+    """Ctrl-C: stop the running chains now, not when their blocks finish.  A chain whose fork
+    was still being set up when the signal came is registered a moment later, so keep stopping
+    until every worker has returned (the interpreter waits for them at exit)."""
+    deadline = time.monotonic() + patience
+    while True:
+        zygote.stop_all_chains()
+        if all(future.done() for future in futures) or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
