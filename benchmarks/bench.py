@@ -20,6 +20,8 @@ blocks fail is still measured.
  6. (--with-tests) wall time of `make test` after `make site` (goal: 4 minutes)
  7. the local build's chain order on 2 workers, simulated from records/durations.json:
     longest recorded first (the shard planner's order) vs the old most-blocks-first
+ 8. `make accept` of one training page with the noise-band variants vs the host alone, and the
+    warm build after it (bands cost a build nothing)
 
 ``--quick`` (run by tests/test_bench.py in `make test`, so the bench cannot rot silently): one
 warm and one off build, the one-block edit, the anchor's page conversion and the schedule
@@ -28,7 +30,7 @@ simulation; no cold build, no `mkdocs serve`, no markdown-exec install.
 Results are printed as a table (figure, goal, MET/NOT MET) and written to .bench/results.json.
 
 The measures live beside this entry point: benchlib.py (shared helpers), measure_builds.py
-([1]-[3]), measure_serve.py ([4]), anchor_markdown_exec.py ([5]) and measure_tests.py ([6]).
+([1]-[3], [7]), measure_serve.py ([4]), measure_accept.py ([8]), anchor_markdown_exec.py ([5]) and measure_tests.py ([6]).
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ from pathlib import Path
 
 from anchor_markdown_exec import bench_anchor, check_conversion
 from benchlib import ROOT, BenchError, results, rows, say, snapshot
+from measure_accept import bench_accept
 from measure_builds import bench_cold, bench_edit, bench_schedule, bench_warm, profile_warm
 from measure_serve import bench_serve
 from measure_tests import bench_tests
@@ -93,6 +96,7 @@ def run_measures(args: argparse.Namespace, root: Path, tmp: Path, began: float) 
     bench_edit(root, tmp)
     bench_serve(root, tmp)
     bench_schedule(root)
+    bench_accept(root, tmp)
     cold = bench_cold(root, tmp)
     if not args.skip_anchor:
         warm = results["figures"]["warm_rebuild"]["warm_median_s"]

@@ -9,6 +9,11 @@ project, unmutated pages and every mutated copy together, is built ONCE in-proce
 its mutated block's ``page:line``, and the unmutated pages none (no false alarm).  The catch rate
 is printed and written to ``test-artifacts/mutations.txt``; anything below 100 % fails.
 
+Mutations of training itself (``TRAINING``: learning rate x2 and /2, one epoch fewer, another
+seed, another optimiser, a layer removed) hit blocks whose numbers carry noise bands.  Each line
+of the report says what caught it: a band, a claim, an exact output, or neither; the measured
+table is part of the test, including the two changes that sit inside the machine noise.
+
 The cache key holds a chain's code, not its page, so every unmutated chain of a copy is a hit in
 the warm execution cache of ``make site`` (copied from the build's cache folder, ``$EXECDOCS_CACHE``
 honoured) and only the mutated chains run, in parallel, in one build.  Without that cache the
@@ -48,6 +53,7 @@ class Mutation:
     path: str  # relative to the project root: docs/<page>.md or snippets/<name>.py
     old: str
     new: str
+    by: frozenset[str] = frozenset()  # for training mutations: the mechanisms measured to catch it
 
     @property
     def page(self) -> str:
@@ -99,6 +105,39 @@ MUTATIONS = [
     Mutation("pooling type (MaxPool2d -> AvgPool2d, training block)", "docs/purpose.md",
              "nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),",
              "nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2),"),
+]
+
+# Mutations of training itself, on blocks whose outputs are banded (they vary between numeric
+# variants).  ``by`` is what caught each one when measured: "band" (a number outside the noise
+# measured at accept), "claim" (a checked sentence stopped holding), "exact" (a deterministic
+# output changed: the epoch count of a table, a printed layer list).  The test fails if a
+# mutation is missed or if the set of mechanisms changes, so a wider margin that blinds the band
+# shows up here as a changed table, not as silence.
+#
+# NEITHER marks what a noise band cannot catch, measured: on purpose.md the small CNN's held-out
+# accuracy already spans 0.925-0.99 across the numeric variants (a 200-image test set, a model that
+# is nearly perfect), so one epoch fewer or another seed lands inside the noise.  Only a printed
+# deterministic fact or a claim could catch those; the page's claims hold for both, rightly.
+NEITHER = frozenset({"neither"})
+TRAINING = [
+    Mutation("training: learning rate x2", "docs/pipeline.md",
+             "num_epochs, lr, batch_size = 15, 1e-3, 32", "num_epochs, lr, batch_size = 15, 2e-3, 32",
+             frozenset({"band"})),
+    Mutation("training: learning rate /2", "docs/pipeline.md",
+             "num_epochs, lr, batch_size = 15, 1e-3, 32", "num_epochs, lr, batch_size = 15, 5e-4, 32",
+             frozenset({"band"})),
+    Mutation("training: one epoch fewer (no table)", "docs/purpose.md",
+             "num_epochs=10, lr=3e-3, batch_size=32", "num_epochs=9, lr=3e-3, batch_size=32", NEITHER),
+    Mutation("training: another seed (no table)", "docs/purpose.md",
+             "batch_size=32, device=device, seed=0)", "batch_size=32, device=device, seed=1)", NEITHER),
+    Mutation("training: optimiser Adam -> SGD with momentum", "docs/pipeline.md",
+             "torch.optim.Adam(model.parameters(), lr=lr)",
+             "torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)", frozenset({"band", "claim"})),
+    Mutation("training: optimiser Adam -> AdamW (weight decay 0.01)", "docs/pipeline.md",
+             "torch.optim.Adam(model.parameters(), lr=lr)",
+             "torch.optim.AdamW(model.parameters(), lr=lr)", frozenset({"band"})),
+    Mutation("training: a layer removed (third conv + ReLU)", "docs/purpose.md",
+             "nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(),\n", "", frozenset({"exact"})),
 ]
 
 
@@ -169,42 +208,66 @@ def project(tmp_path_factory) -> Settings:
     return settings
 
 
-def verdict(mutation: Mutation, copy: str, line: int, wheres: set[str], problems: list) -> tuple[bool, str]:
-    """(caught?, the report line): caught means a problem names the mutated block of the copy."""
+def mechanism(problem) -> str:
+    """What caught a mutation, read from the problem: a claim, a band, an exact output, an error."""
+    if "claim does not hold" in problem.detail:
+        return "claim"
+    if "outside the noise measured at accept" in problem.detail or "measured between variants" in problem.detail:
+        return "band"
+    if problem.kind == "output drifted":
+        return "exact"
+    return "error" if problem.kind == "block failed" else ""
+
+
+def verdict(mutation: Mutation, copy: str, line: int, wheres: set[str], problems: list) -> tuple[bool, set[str], str]:
+    """(caught?, mechanisms, the report line).
+
+    Caught means a problem names the mutated block of the copy, or a claim of its chain stopped
+    holding (a claim block may follow the mutated one)."""
     on_copy = [p for p in problems if p.page == copy]
-    named = [p for p in on_copy if p.where in wheres]
+    named = [p for p in on_copy if p.where in wheres or mechanism(p) == "claim"]
+    by = {mechanism(p) for p in named} - {""}
     shown = sorted(wheres)[0]
-    titles = sorted({p.title.split(" at ")[0] for p in (named or on_copy)})  # "output drifted", "block failed", ...
-    first = ", ".join(titles) if titles else "no problem"
-    text = (f"{'caught' if named else 'MISSED':6}  {mutation.kind:<55} {mutation.path}:{line} (block {shown}): "
-            f"{mutation.old.strip()!r} -> {mutation.new.strip()!r}  [{first}; {len(on_copy)} problem(s)]")
-    return bool(named), text
+    text = (f"{'caught' if named else 'MISSED':6}  {mutation.kind:<55} by {'+'.join(sorted(by)) or 'neither':<12} "
+            f"{mutation.path}:{line} (block {shown}): {mutation.old.strip()!r} -> {mutation.new.strip()!r}  "
+            f"[{len(on_copy)} problem(s)]")
+    return bool(named), by, text
 
 
-def test_every_mutation_of_a_real_page_is_caught(project):
+def test_mutations_of_real_pages_are_caught_as_measured(project):
     root = project.project_root
     started = time.perf_counter()
-    copies = [apply(mutation, root, number) for number, mutation in enumerate(MUTATIONS, 1)]
+    mutations = MUTATIONS + TRAINING
+    copies = [apply(mutation, root, number) for number, mutation in enumerate(mutations, 1)]
     wheres = [expected_wheres(copy, root, line) for copy, line in copies]
     session = prepare(project, log=lambda _m: None)
     mutated = {copy for copy, _ in copies}
     false_alarms = [f"{p.title}" for p in session.problems if p.page not in mutated]
     lines_out, caught, failures = [], 0, []
-    for mutation, (copy, line), where in zip(MUTATIONS, copies, wheres):
-        ok, text = verdict(mutation, copy, line, where, session.problems)
+    for mutation, (copy, line), where in zip(mutations, copies, wheres):
+        ok, by, text = verdict(mutation, copy, line, where, session.problems)
         caught += ok
         lines_out.append(text)
+        if mutation.by == NEITHER:
+            if ok:
+                failures.append(f"{mutation.kind}: measured before as inside the noise, now caught by {sorted(by)}: "
+                                "update the table in this test")
+            continue
         if not ok:
             failures.append(f"{mutation.kind} at {mutation.path}:{line}: expected a problem at {sorted(where)}, "
                             f"got {[p.title for p in session.problems if p.page == copy]}")
-    summary = (f"caught {caught}/{len(MUTATIONS)} mutations in one build ({session.stats['ran']} block(s) ran, "
+        elif mutation.by and by != mutation.by:
+            failures.append(f"{mutation.kind}: caught by {sorted(by)}, measured before as {sorted(mutation.by)}; "
+                            "the gate's sensitivity changed (margin? bands?): update the table if intended")
+    missed = sum(m.by == NEITHER for m in mutations)
+    summary = (f"caught {caught}/{len(mutations)} mutations ({missed} measured as inside the noise) in one build ({session.stats['ran']} block(s) ran, "
                f"{time.perf_counter() - started:.0f} s)")
     report = "\n".join(lines_out + [summary]) + "\n"
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "mutations.txt").write_text(report)
     sys.stderr.write("\n" + report)
     print("\n" + report)
-    assert caught == len(MUTATIONS), summary + "\n" + "\n".join(failures)
+    assert not failures, summary + "\n" + "\n".join(failures)
     assert not false_alarms, ("the unmutated pages must build clean (a problem there is a false alarm):\n"
                               + "\n".join(false_alarms))
 
