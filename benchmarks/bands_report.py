@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--records", default="records")
     parser.add_argument("--other")
     args = parser.parse_args()
-    print(f"{'page':32} exact banded widest-band(rel) | other machine: inside outside")
+    print(f"{'page':32} exact banded {'widest band (relative width)':34} | other machine: inside outside")
     totals = [0, 0, 0, 0]
     for path in sorted(Path(args.records).glob("*.json")):
         record = json.loads(path.read_text())
@@ -33,15 +33,16 @@ def main() -> None:
         other = json.loads((Path(args.other) / path.name).read_text()) if args.other and \
             (Path(args.other) / path.name).exists() else None
         exact = banded = inside = outside = 0
-        widest = 0.0
+        widest, shown = 0.0, "-"
         for n, device, output in entries(record):
             bands = output.get("bands") or {}
             banded += output.get("noise") == "banded"
             exact += output.get("noise") == "exact"
             for stream in bands.values():
                 for _, lo, hi, margin in stream:
-                    size = max(abs(lo), abs(hi)) or 1.0
-                    widest = max(widest, (hi - lo + 2 * margin) / size)
+                    width = (hi - lo + 2 * margin) / max(abs(lo), abs(hi), 1.0)  # below 1: absolute
+                    if width > widest:
+                        widest, shown = width, f"{lo:g}-{hi:g} ±{margin:.2g} ({width:.1%})"
             if other and n < len(other["blocks"]):
                 theirs = other["blocks"][n]["outputs"].get(device)
                 if theirs and other["blocks"][n].get("code_sha") == record["blocks"][n].get("code_sha"):
@@ -50,8 +51,8 @@ def main() -> None:
                     inside += verdict.inside
                     outside += len(verdict.outside) + 1000 * verdict.structural
         totals = [a + b for a, b in zip(totals, (exact, banded, inside, outside))]
-        print(f"{record['page']:32} {exact:5} {banded:6} {widest:16.3f} | {inside:21} {outside:7}")
-    print(f"{'total':32} {totals[0]:5} {totals[1]:6} {'':16} | {totals[2]:21} {totals[3]:7}")
+        print(f"{record['page']:32} {exact:5} {banded:6} {shown:34} | {inside:21} {outside:7}")
+    print(f"{'total':32} {totals[0]:5} {totals[1]:6} {'':34} | {totals[2]:21} {totals[3]:7}")
 
 
 if __name__ == "__main__":

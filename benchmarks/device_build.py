@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import shutil
 import tempfile
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from execdocs.build import prepare
 from execdocs.settings import Settings
+from execdocs.store.record import record_name
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,6 +27,23 @@ ROOT = Path(__file__).resolve().parents[1]
 def _settings(records: Path, cache: Path, accept: bool) -> Settings:
     return Settings(docs_dir=ROOT / "docs", project_root=ROOT, records_dir=records, cache_dir=cache,
                     accept=accept)
+
+
+def cpu_band_fallback(session, records: Path) -> tuple[int, int]:
+    """(per-device blocks with no entry for this device, how many of them stayed inside the
+    CPU record's bands): the figure a GPU build without its own records is judged by."""
+    failed = {p.where for p in session.problems}
+    compared = inside = 0
+    for page in session.pages.values():
+        path = records / f"{record_name(page.name)}.json"
+        entries = json.loads(path.read_text())["blocks"] if path.exists() else []
+        for block in page.blocks:
+            if not block.options.per_device or block.index >= len(entries):
+                continue
+            if session.device not in entries[block.index].get("outputs", {}):
+                compared += 1
+                inside += block.where not in failed
+    return compared, inside
 
 
 def main() -> int:
@@ -38,6 +57,9 @@ def main() -> int:
         print(f"device {session.device}: {session.summary()} in {time.perf_counter() - started:.1f} s")
         kinds = collections.Counter(p.title.split(" at ")[0] for p in session.problems)
         print("problems by kind:", dict(kinds) or "none")
+        compared, inside = cpu_band_fallback(session, ROOT / "records")
+        print(f"{compared} per-device block(s) have no {session.device} entry and were compared against the "
+              f"CPU record's bands: {inside} inside, {compared - inside} outside")
         slowest = sorted(session.timings, key=lambda t: -t["seconds"])[:10]
         print("slowest blocks:", "; ".join(f"{t['where']} {t['seconds']:.1f} s" for t in slowest))
         for problem in session.problems:
