@@ -2,9 +2,9 @@
 
 A block that failed or did not raise as marked, an expected-output fence that differs
 from what the chain printed, a drift from the committed record, a quiz whose key is
-wrong, a page or block that could not run.  Each check is a pure function of the parsed
-:class:`Page`, the results and (for drift) the :class:`PageRecord`; the build only
-collects their problems, so a report, an accept step or a shard can reuse them.
+wrong, a page or block that could not run, a sentence whose inline value no block printed.
+Each check is a pure function of the parsed :class:`Page`, the results and (for drift) the
+:class:`PageRecord`; the build only collects their problems, so a report, an accept step or a shard can reuse them.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from ..store.record import PageRecord
 from .compare import ignore_whitespace, text_diff, text_matches
 from .output_checks import output_errors
 from .quiz_keys import verify
+from .values import value_errors
 
 Results = Mapping[BlockKey, BlockResult]
 
@@ -91,4 +92,5 @@ def check_page(page: Page, results: Results, record: PageRecord | None, device: 
         if not errors and record is not None and not missing:
             errors = list(record.compare(block, result, device))
         problems.extend(Problem.of(err, block, page) for err in errors)
-    return problems + quiz_problems(page, results)
+    values = [Problem.of(err, None, page) for err in value_errors(page, results)]
+    return problems + quiz_problems(page, results) + values

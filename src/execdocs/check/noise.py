@@ -7,9 +7,11 @@ in every variant stays exact; in one that differs, every changed number and ever
 after the first change gets a band ``[lo, hi]`` (its values across the variants) and a
 margin.  A later build passes when each number lies in its band widened by its margin.
 
-The margin (stated once, here): ``MARGIN`` times the larger of the number's own spread and
-the largest relative spread anywhere in the same text (times the number's size), and never
-less than one unit of the last printed digit or the block's rtol.  Why pooled over the text:
+The margin (stated once, here): ``MARGIN`` times the number's noise scale, recorded at accept:
+the larger of the number's own spread and the largest relative spread anywhere in the same
+text (times the number's size), and never less than one unit of the last printed digit or the
+block's rtol.  The record holds the scale, the build applies ``MARGIN``, so the margin can be
+re-chosen without re-recording (``benchmarks/margin_sweep.py`` measures each choice).  Why pooled over the text:
 three variants are a small sample, and two of them often agree on a number that a fourth
 machine prints differently (measured: host and scalar kernels agree on a loss to 1e-6 that
 oneDNN's AVX path moves by 8e-4), so one number's own spread underestimates its noise.  In a
@@ -31,9 +33,9 @@ from .compare import _is_integer, number_moved, tokens
 SPACE = re.compile(r"[ \t]+")
 BARE_NUMBER = re.compile(r"^\s*[-+\u2212]?[\d.,]+(?:[eE][-+]?\d+)?\s*%?\s*$")
 
-MARGIN = 1.0  # the band is widened by once its noise scale on each side
+MARGIN = 1.0  # the band is widened by MARGIN times its noise scale on each side
 
-Band = tuple[int, float, float, float]  # (number's index in the text, lo, hi, margin)
+Band = tuple[int, float, float, float]  # (number's index in the text, lo, hi, noise scale)
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,8 @@ def measure(texts: list[str], rtol: float = 0.0) -> list[Band] | None:
     for index, (column, (lo, hi, spread, size, step)) in enumerate(zip(columns, spans, strict=True)):
         if len(set(column)) == 1 and _is_integer(column[0]):
             continue  # exact: an integer (shape, count) the variants agree on
-        margin = max(MARGIN * spread, MARGIN * pooled * size, step, rtol * size)
-        bands.append((index, lo, hi, _round(margin)))
+        scale = max(spread, pooled * size, step, rtol * size)
+        bands.append((index, lo, hi, _round(scale)))
     return bands
 
 
@@ -113,8 +115,8 @@ def judge(expected: str, actual: str, bands: list[Band], rtol: float, atol: floa
             if e != a and number_moved(e, a, rtol, atol):
                 outside.append(f"{a} (recorded {e}, exact: the variants agreed on it)")
             continue
-        _, lo, hi, margin = band
-        value = float(a)
+        _, lo, hi, scale = band
+        margin, value = MARGIN * scale, float(a)
         if not math.isnan(value) and lo - margin - 1e-12 <= value <= hi + margin + 1e-12:
             inside += e != a
         else:

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..model import Block, BlockKey, BlockResult, Page
+from ..parse.values import page_values, substitute
 from .notebook_prose import FRONT_MATTER, ProseConverter, site_link_mapper
 
 FOLDER = "downloads"
@@ -163,10 +164,11 @@ def notebook(page: Page, parts: list[Part], results: Mapping[BlockKey, BlockResu
     convert = ProseConverter(site_link_mapper(site.url or "../" * (download_stem(site_page).count("/")),
                                               site_page.rpartition("/")[0]))
     hidden = hidden_blocks(page)
+    values = page_values(page, results)[0]
     cells = [_markdown(intro_markdown(title, site_page, site)), _code(setup_code(page, site), [], {})]
     for part in parts:
         if isinstance(part, Prose):
-            if text := convert.convert(part.text):
+            if text := convert.convert(substitute(part.text, values)):
                 cells.append(_markdown(text))
             continue
         result = None if part.key in hidden else results.get(part.key)

@@ -3,7 +3,8 @@
 Output text goes into a fence (never raw HTML), so ``<script>`` or Markdown syntax a
 block prints is shown literally.  Outputs, figures and warnings go below the block's
 expected-output fence when it has one (the reader sees code, its expected output, then
-the rest).  Nothing here runs code or touches the disk.
+the rest).  Inline values (``{glue}`name```) get the text the page's code printed.  Nothing
+here runs code or touches the disk.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Callable, Mapping
 from ..lines import split
 from ..model import Block, BlockKey, BlockResult, Edit, Figure, Page, apply_edits
 from ..parse.fences import fence_mask
+from ..parse.values import page_values, substitute, without_values
 from ..problem import Problem
 from .drift_report import figure_markdown as figure_markdown_of_drift
 from .notebook_prose import FRONT_MATTER
@@ -58,11 +60,12 @@ def result_markdown(block: Block, result: BlockResult, figure_url: FigureUrl, ex
     ``expected_shown``: the block's chain has an expected-output fence, which already shows
     what the chain printed (pytest-codeblocks compares the whole chain's output with it)."""
     parts = []
-    if result.stdout.strip() and block.expected_output is None and not expected_shown:
+    stdout = without_values(result.stdout)  # value lines go into the prose, not the output
+    if stdout.strip() and block.expected_output is None and not expected_shown:
         if block.options.output == "markdown":
-            parts.append(result.stdout.strip("\n"))
+            parts.append(stdout.strip("\n"))
         else:
-            parts.append(_fence(result.stdout, ".text .exec-output", "Output"))
+            parts.append(_fence(stdout, ".text .exec-output", "Output"))
     if result.stderr.strip():
         parts.append(_fence(result.stderr, ".text .exec-stderr", "Warnings and stderr"))
     if result.exception is not None and block.expects_exception:
@@ -128,7 +131,7 @@ def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: l
             edits.append(edit)
     lines = split(page.markdown)
     edits += [problem_edit(p, lines) for p in problems if p.page == page.name]
-    body = apply_edits(page.markdown, edits)
+    body = substitute(apply_edits(page.markdown, edits), page_values(page, results)[0])
     return body + provenance if page.blocks else body
 
 
