@@ -118,6 +118,9 @@ MUTATIONS = [
 # accuracy already spans 0.925-0.99 across the numeric variants (a 200-image test set, a model that
 # is nearly perfect), so one epoch fewer or another seed lands inside the noise.  Only a printed
 # deterministic fact or a claim could catch those; the page's claims hold for both, rightly.
+# Adam -> AdamW adds a weight decay of 0.01 at lr 1e-3: a 1e-5 shrink per step, measured inside
+# the noise at the chosen margin (caught at x1, which raises false alarms on other machines:
+# benchmarks/margin_sweep.py).
 NEITHER = frozenset({"neither"})
 TRAINING = [
     Mutation("training: learning rate x2", "docs/pipeline.md",
@@ -135,7 +138,7 @@ TRAINING = [
              "torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)", frozenset({"band", "claim"})),
     Mutation("training: optimiser Adam -> AdamW (weight decay 0.01)", "docs/pipeline.md",
              "torch.optim.Adam(model.parameters(), lr=lr)",
-             "torch.optim.AdamW(model.parameters(), lr=lr)", frozenset({"band"})),
+             "torch.optim.AdamW(model.parameters(), lr=lr)", NEITHER),
     Mutation("training: a layer removed (third conv + ReLU)", "docs/purpose.md",
              "nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(),\n", "", frozenset({"exact"})),
 ]

@@ -5,7 +5,7 @@ import json
 
 from enginekit import build, py, write_site
 
-from execdocs.check.noise import judge, measure, unit
+from execdocs.check.noise import MARGIN, judge, measure, unit
 
 
 def test_unit_is_one_step_of_the_last_printed_digit():
@@ -26,13 +26,15 @@ def test_noise_is_pooled_over_the_output():
     """The second number differs by 2 %: every decimal of the output may move by 2 % of itself."""
     bands = measure(["first 50.0 second 60.0 third 70.0", "first 50.0 second 61.2 third 70.0"])
     assert [b[0] for b in bands] == [0, 1, 2]
-    index, lo, hi, margin = bands[2]
-    assert (lo, hi) == (70.0, 70.0) and 1.3 < margin < 1.5  # 70 x the 2 % spread seen at "second"
+    index, lo, hi, scale = bands[2]
+    assert (lo, hi) == (70.0, 70.0) and 1.3 < scale < 1.5  # 70 x the 2 % spread seen at "second"
     recorded = "first 50.0 second 60.0 third 70.0"
-    assert judge(recorded, "first 50.5 second 59.0 third 71.0", bands, 1e-4, 1e-6).ok
-    far = judge(recorded, "first 50.0 second 64.0 third 70.0", bands, 1e-4, 1e-6)
+    # inside: each number within MARGIN times its scale (first: 50 x 2 % = 1.0, second: 1.2, third: 1.4)
+    near = f"first {50 + 0.9 * MARGIN:.1f} second {60 - 0.9 * MARGIN:.1f} third {70 + 1.3 * MARGIN:.1f}"
+    assert judge(recorded, near, bands, 1e-4, 1e-6).ok
+    far = judge(recorded, f"first 50.0 second {61.2 + 1.3 * MARGIN:.1f} third 70.0", bands, 1e-4, 1e-6)
     assert not far.ok and "outside its band" in far.outside[0]
-    assert not judge(recorded, "first 52.0 second 60.0 third 70.0", bands, 1e-4, 1e-6).ok
+    assert not judge(recorded, f"first {50 + 1.1 * MARGIN:.1f} second 60.0 third 70.0", bands, 1e-4, 1e-6).ok
 
 
 def test_integers_stay_exact_unless_the_variants_disagree():

@@ -33,7 +33,15 @@ from .compare import _is_integer, number_moved, tokens
 SPACE = re.compile(r"[ \t]+")
 BARE_NUMBER = re.compile(r"^\s*[-+\u2212]?[\d.,]+(?:[eE][-+]?\d+)?\s*%?\s*$")
 
-MARGIN = 1.0  # the band is widened by MARGIN times its noise scale on each side
+# The band is widened by MARGIN times its noise scale on each side.  Measured with
+# benchmarks/margin_sweep.py (held-out oneDNN AVX variant, whole site; mutation test):
+#   x1: 6 problems (7 numbers) outside under the held-out variant; mutations caught 16/18
+#   x1.5: 3 problems outside; 15/18 (AdamW's weight decay now inside the noise)
+#   x2, x3, x4: 0 outside; 15/18, the same table
+# and against another machine's records (AMD EPYC with AVX-512): x1 1 number outside, x2 0.
+# x3: the middle of the range where nothing false fails and the catch table does not change
+# (x2 passes the held-out variant by 0.001 on one recall).
+MARGIN = 3.0
 
 Band = tuple[int, float, float, float]  # (number's index in the text, lo, hi, noise scale)
 
