@@ -1,4 +1,4 @@
-"""Prove it: a CNN needs the spatial arrangement of pixels, an MLP does not
+"""Test it: a CNN uses the spatial arrangement of pixels, an MLP cannot
 
 What you will learn:
 - How to test the claim "CNNs exploit spatial patterns" with a controlled experiment over 3 seeds
@@ -17,7 +17,7 @@ import cnnlab
 from cnnlab import baseline, data, models, prove, train, viz
 from cnnlab.claims import claim
 
-torch.set_num_threads(1)  # as on the docs site: one thread, bit-reproducible numbers
+torch.set_num_threads(1)  # as on the docs site: one thread (the same numbers on this CPU; others differ a little)
 device = cnnlab.pick_device()
 print(f"Running on {device}")
 
@@ -27,6 +27,7 @@ names = data.class_names()
 xtr, ytr, xva, yva = data.train_val_split(images, labels, val_fraction=0.2, seed=0)
 perm = prove.fixed_permutation(seed=0)
 print(f"{len(xtr)} training images, {len(xva)} validation images, {len(names)} classes")
+cnnlab.glue("n_val", len(xva))
 fig = viz.image_grid(torch.cat([xva[:4], prove.permute_pixels(xva[:4], perm)]), torch.cat([yva[:4]] * 2),
                      names, "Four validation images (top) and the same pixels, permuted (bottom)", ncols=4)
 fig.execdocs_alt = ("Four pattern images in the top row and the same four with their pixels permuted below: "

@@ -11,7 +11,7 @@ import torch
 
 from . import baseline, data, models, trace, train, viz  # noqa: F401  (public submodules)
 
-__all__ = ["pick_device", "seed_everything", "baseline", "data", "models", "train", "trace", "viz"]
+__all__ = ["glue", "pick_device", "seed_everything", "baseline", "data", "models", "train", "trace", "viz"]
 
 
 def pick_device() -> torch.device:
@@ -37,3 +37,14 @@ def seed_everything(seed: int = 0) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def glue(name: str, value, fmt: str = "") -> None:
+    """Print ``value`` for the page's prose: ``glue: <name> = <text>``.
+
+    Why: a number typed into a sentence goes stale when the outputs change (and they change
+    between machines).  The page writes ``{glue}`name``` and the site puts this text there; the
+    line is part of the block's output, so it is recorded and checked like any other number.
+    In a notebook it is simply printed.  ``fmt`` is a format spec: ``glue("acc", 0.95, ".1%")``.
+    """
+    print(f"glue: {name} = {format(value, fmt)}")
