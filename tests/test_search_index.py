@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from execdocs.render.quiz_seal import unseal_quizzes
 from sitekit import built_site, html_pages
 
 HELD_OUTPUTS = ".exec-output, .exec-exception, .exec-stderr"
@@ -52,7 +53,7 @@ def secrets(page_html: str) -> dict[str, list[str]]:
     Keys: ``hint``, ``solution`` (which holds the final-answer and quick-check lines) and
     ``held output`` (an output under the question's code, outside Hint and Solution).
     """
-    soup = BeautifulSoup(page_html, "html.parser")
+    soup = BeautifulSoup(unseal_quizzes(page_html), "html.parser")  # as quiz.js shows it once done
     found: dict[str, list[str]] = defaultdict(list)
     for quiz in soup.select(".quiz[data-quiz-id]"):
         for hint in quiz.select("details.tip"):

@@ -40,7 +40,7 @@
       note.textContent = output
         ? "This option's real result appears after you answer or reveal the solution."
         : "Shown once you answer or choose Reveal solution.";
-      note.classList.add("quiz-pending");
+      if (output) note.classList.add("quiz-pending");
     });
   }
 
