@@ -12,8 +12,10 @@ import pytest
 
 from execdocs.render.quiz_seal import NOTES, decode, encode, seal_quizzes, unseal_quizzes
 
-SOLUTION = '<p><strong>Final answer:</strong> option C, <code>1 11.5</code>.</p>\n<details class="note"><summary>More</summary><p>Nested.</p></details>'
-SPOILER = '<div class="language-text highlight exec-output"><span class="filename">Output</span><pre><code>1 11.5\n</code></pre></div>'
+SOLUTION = ('<p><strong>Final answer:</strong> option C, <code>1 11.5</code>.</p>\n'
+            '<details class="note"><summary>More</summary><p>Nested.</p></details>')
+SPOILER = ('<div class="language-text highlight exec-output"><span class="filename">Output</span>'
+           '<pre><code>1 11.5\n</code></pre></div>')
 PAGE = f"""<h1>Page</h1>
 <div class="exec-output"><pre><code>outside any quiz: stays</code></pre></div>
 <div class="quiz" data-quiz-id="q1" data-key="0badc0de">
@@ -26,7 +28,8 @@ PAGE = f"""<h1>Page</h1>
 <div class="quiz" data-quiz-id="runs" data-key="12345678">
 <div class="quiz-options quiz-options-runs"><ul><li><p>A <button>Choose A</button></p>
 <div class="highlight"><pre><code>raise RuntimeError</code></pre></div>
-<div class="text exec-exception highlight"><span class="filename">Raises RuntimeError</span><pre><code>RuntimeError: no</code></pre></div>
+<div class="text exec-exception highlight"><span class="filename">Raises RuntimeError</span>
+<pre><code>RuntimeError: no</code></pre></div>
 </li></ul></div>
 </div>
 <p>After.</p>"""

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sitekit import built_site, html_pages
 
 from execdocs.render.quiz_seal import unseal_quizzes
-from sitekit import built_site, html_pages
 
 HELD_OUTPUTS = ".exec-output, .exec-exception, .exec-stderr"
 QUIZ_TAG = re.compile(r'<div [^>]*class="quiz"[^>]*data-quiz-id=')  # a rendered quiz, not an example in code

@@ -61,14 +61,17 @@ def test_checkbox_and_colour_input_show_a_focus_ring(page, site_url, bx):
 
 
 RING_JS = """(el) => { const s = getComputedStyle(el);
-    return {visible: el.matches(':focus-visible'), ring: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' ')}; }"""
+    return {visible: el.matches(':focus-visible'),
+            ring: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' ')}; }"""
 
 
 def test_every_explorer_control_shows_the_same_focus_ring(page, site_url, bx):
     """Issue 29: the shift, reset and clear buttons showed the browser's thin ring while the canvas,
-    checkbox, colour and select had the 3 px accent one; every control focused by keyboard shows one style."""
+    checkbox, colour and select had the 3 px accent one; every control focused by keyboard shows
+    one style."""
     open_explorer(page, site_url, bx)
-    controls = page.locator("[data-explorer] :is(button, input, select, a[href], [tabindex]:not([tabindex=\"-1\"])):visible")
+    focusable = 'button, input, select, a[href], [tabindex]:not([tabindex="-1"])'
+    controls = page.locator(f"[data-explorer] :is({focusable}):visible")
     assert controls.count() >= 8, controls.count()
     rings = {}
     for k in range(controls.count()):

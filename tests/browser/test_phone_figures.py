@@ -10,7 +10,6 @@ open), so the whole figure is one tap away.
 from __future__ import annotations
 
 import pytest
-
 from pagevisit import per_page
 
 pytestmark = pytest.mark.browser

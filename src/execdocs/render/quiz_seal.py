@@ -52,13 +52,13 @@ def _stream(quiz_id: str) -> Iterator[int]:
 
 
 def encode(quiz_id: str, text: str) -> str:
-    data = bytes(b ^ k for b, k in zip(text.encode("utf-8"), _stream(quiz_id)))
+    data = bytes(b ^ k for b, k in zip(text.encode("utf-8"), _stream(quiz_id), strict=False))
     return base64.b64encode(data).decode("ascii")
 
 
 def decode(quiz_id: str, sealed: str) -> str:
     data = base64.b64decode(sealed)
-    return bytes(b ^ k for b, k in zip(data, _stream(quiz_id))).decode("utf-8")
+    return bytes(b ^ k for b, k in zip(data, _stream(quiz_id), strict=False)).decode("utf-8")
 
 
 def element_end(html: str, start: int, tag: str) -> int:
