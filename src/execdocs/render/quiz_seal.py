@@ -34,10 +34,12 @@ NOTES = {  # what a reader without JavaScript (or reading the source) finds in p
                "cannot give the answer away. The page's script shows it once you answer or choose "
                "Reveal solution; with JavaScript off it cannot appear here. The page's notebook "
                "download (.ipynb, linked under the title) has every solution, folded.",
-    "example": "The real output is not written into this page's source until you answer. With "
-               "JavaScript off, run the code above (or the page's notebook download) to see it.",
-    "output": "This option's real result is not written into the page's source until you answer "
-              "(that needs JavaScript); the page's notebook download runs it.",
+    "example": "The real output is kept out of this page's source, so that it cannot give the answer "
+               "away; the page's script shows it once you answer. With JavaScript off, run the code "
+               "above (or the page's notebook download) to see it.",
+    "output": "This option's real result is kept out of the page's source, so that it cannot give the "
+              "answer away; the page's script shows it once you answer, and the page's notebook "
+              "download runs it.",
 }
 
 
