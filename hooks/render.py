@@ -1,11 +1,14 @@
-"""Insert outputs, quiz widgets, problems and provenance into a page (on_page_markdown).
+"""Insert outputs, quiz widgets, problems and provenance into a page (on_page_markdown), and
+seal quiz answers in its HTML (on_page_content).
 
 The page is rendered from the engine's own parse of it (the text it executed), not
 from a second reading; MkDocs' front matter is stripped from the result the way MkDocs
-strips it from the source.
+strips it from the source. Sealing runs on the HTML because a solution's Markdown only
+becomes HTML here; the search plugin indexes the sealed page (on_page_context runs later).
 """
 from mkdocs.utils.meta import get_data
 
+from execdocs.render.quiz_seal import seal_quizzes
 from execdocs.workspace import workspace
 
 
@@ -15,3 +18,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
         return markdown
     body, _meta = get_data(ws.render(page.file.src_uri))
     return body
+
+
+def on_page_content(html, page, config, files, **kwargs):
+    return seal_quizzes(html) if 'class="quiz"' in html else html

@@ -52,7 +52,7 @@ def test_render_writes_executed_markdown_and_its_files(project):
     out = project / "rendered"
     plot = (out / "plot.md").read_text()
     assert "the answer 42" in plot and 'class="exec-provenance"' in plot
-    (figure,) = [line for line in plot.splitlines() if line.startswith("![")]
+    (figure,) = [line for line in plot.splitlines() if line.startswith("[![")]  # a figure links to itself
     assert (out / figure.split("](")[1].split(")")[0]).is_file()  # the figure is published beside it
     assert "from a folder" in (out / "sub" / "deep.md").read_text()
     assert (out / "index.md").read_text() == PAGES["index.md"]  # no code: the page as written

@@ -23,6 +23,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sitekit import built_site
 
+from execdocs.render.quiz_seal import unseal_quizzes
+
 ROOT = Path(__file__).resolve().parents[1]
 MAX_WORDS, MAX_MEAN, MAX_LONGEST = 3000, 22.0, 45
 # Pages that are not lessons: the generated timing table, and the guide for authors.
@@ -56,8 +58,9 @@ class Stats:
 
 
 def prose_paragraphs(html: str) -> list[str]:
-    """The article's prose, one string per block (paragraph, list item, ...)."""
-    soup = BeautifulSoup(html, "html.parser")
+    """The article's prose, one string per block (paragraph, list item, ...); quiz solutions count
+    as quiz.js shows them once the reader has answered (the served HTML holds them sealed)."""
+    soup = BeautifulSoup(unseal_quizzes(html), "html.parser")
     article = soup.select_one("article") or soup.body or soup
     for node in article.select(NOT_PROSE):
         node.decompose()

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from sitekit import built_site, html_pages
+
+from execdocs.render.quiz_seal import unseal_quizzes
 
 HELD_OUTPUTS = ".exec-output, .exec-exception, .exec-stderr"
 QUIZ_TAG = re.compile(r'<div [^>]*class="quiz"[^>]*data-quiz-id=')  # a rendered quiz, not an example in code
@@ -52,7 +53,7 @@ def secrets(page_html: str) -> dict[str, list[str]]:
     Keys: ``hint``, ``solution`` (which holds the final-answer and quick-check lines) and
     ``held output`` (an output under the question's code, outside Hint and Solution).
     """
-    soup = BeautifulSoup(page_html, "html.parser")
+    soup = BeautifulSoup(unseal_quizzes(page_html), "html.parser")  # as quiz.js shows it once done
     found: dict[str, list[str]] = defaultdict(list)
     for quiz in soup.select(".quiz[data-quiz-id]"):
         for hint in quiz.select("details.tip"):

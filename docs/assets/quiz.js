@@ -9,7 +9,10 @@
  * Executed outputs inside a quiz (an option's output or exception, the spoiler
  * under a question's code, figures) are held back until the quiz is done:
  * answered correctly, out of attempts, or solution revealed.  Opening the
- * Solution counts as revealing it.  Without JavaScript nothing is hidden.
+ * Solution counts as revealing it.  The build seals the solution, the spoiler and
+ * a runs question's results out of the HTML (quiz-seal.js decodes them when the
+ * quiz is done).  Once done the solution is open, so a right answer says why, and
+ * after the reader answers focus moves to the feedback (a polite live region).
  */
 (function () {
   "use strict";
@@ -87,8 +90,28 @@
     });
   }
 
+  function unseal(quiz) {
+    if (window.execdocsSeal) window.execdocsSeal.open(quiz);
+  }
+
   function openSolution(quiz) {
+    unseal(quiz);
     quiz.querySelectorAll("details.success").forEach(function (d) { d.open = true; });
+  }
+
+  /* The solution's one-line reason ("Quick check: ..."), once it is decoded; "" when it has none. */
+  function quickCheck(quiz) {
+    var lines = Array.prototype.slice.call(quiz.querySelectorAll("details.success p"));
+    var found = lines.filter(function (p) { return /^Quick check:/.test(p.textContent.trim()); });
+    return found.length ? " " + found[0].textContent.trim() : "";
+  }
+
+  /* After the reader acts, the answered (now disabled) button would drop focus to <body>. */
+  function focusFeedback(quiz) {
+    var box = quiz.querySelector(".quiz-feedback");
+    if (!box) return;
+    box.tabIndex = -1;
+    box.focus();
   }
 
   function wrongTries(state) {
@@ -117,19 +140,23 @@
     });
     quiz.classList.toggle("quiz-solved", !!state.solved);
     quiz.classList.toggle("quiz-done", done);
+    var reveal = quiz.querySelector(".quiz-reveal");
+    if (reveal) reveal.hidden = done; // answered: the solution is already open, nothing to reveal
+    if (done) openSolution(quiz);
     feedback(quiz, state, left, right);
-    if (done && !state.solved) openSolution(quiz);
   }
+
+  var SEE_WHY = " The worked solution is open below.";
 
   function feedback(quiz, state, left, right) {
     var box = quiz.querySelector(".quiz-feedback");
     if (!box) return;
     var msg = "";
     if (state.solved) {
-      msg = "Correct! " + state.chosen + " is right.";
+      msg = "Correct! " + state.chosen + " is right." + quickCheck(quiz) + SEE_WHY;
     } else if (state.revealed || left === 0) {
       msg = (state.revealed ? "Solution revealed. " : "No attempts left. ") +
-        "The right answer is " + right + ": " + sentence(optionText(quiz, right));
+        "The right answer is " + right + ": " + sentence(optionText(quiz, right)) + SEE_WHY;
     } else if (state.tried.length) {
       var last = state.tried[state.tried.length - 1];
       msg = "Not quite: " + last + " is wrong. " + left + (left === 1 ? " attempt" : " attempts") +
@@ -150,6 +177,7 @@
     save(quiz, state);
     render(quiz, state);
     updateBadges();
+    focusFeedback(quiz);
   }
 
   /* Arrow keys move focus between options (Enter/Space are native to buttons). */
@@ -202,6 +230,7 @@
   function setup(quiz) {
     if (quiz.dataset.quizReady) return;
     quiz.dataset.quizReady = "1";
+    if (window.execdocsSeal) window.execdocsSeal.prepare(quiz);
     holdOutputs(quiz);
     var state = load(quiz) || fresh();
     if (!Array.isArray(state.tried)) state = fresh();
@@ -224,12 +253,13 @@
       stopTimer(quiz);
       save(quiz, state);
       render(quiz, state);
-      openSolution(quiz);
       updateBadges();
     }
     var reveal = quiz.querySelector(".quiz-reveal");
-    if (reveal) reveal.addEventListener("click", revealSolution);
+    if (reveal) reveal.addEventListener("click", function () { revealSolution(); focusFeedback(quiz); });
     quiz.querySelectorAll("details.success").forEach(function (d) {
+      var summary = d.querySelector("summary"); // decode before it opens: no flash of the sealed note
+      if (summary) summary.addEventListener("click", function () { unseal(quiz); });
       d.addEventListener("toggle", function () {
         if (d.open && !quiz.classList.contains("quiz-done")) revealSolution();
       });

@@ -60,6 +60,35 @@ def test_checkbox_and_colour_input_show_a_focus_ring(page, site_url, bx):
         assert changed >= 40, f"{selector} shows no focus ring ({changed} pixels change)"
 
 
+RING_JS = """(el) => { const s = getComputedStyle(el);
+    return {visible: el.matches(':focus-visible'),
+            ring: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' ')}; }"""
+
+
+def test_every_explorer_control_shows_the_same_focus_ring(page, site_url, bx):
+    """Issue 29: the shift, reset and clear buttons showed the browser's thin ring while the canvas,
+    checkbox, colour and select had the 3 px accent one; every control focused by keyboard shows
+    one style."""
+    open_explorer(page, site_url, bx)
+    focusable = 'button, input, select, a[href], [tabindex]:not([tabindex="-1"])'
+    controls = page.locator(f"[data-explorer] :is({focusable}):visible")
+    assert controls.count() >= 8, controls.count()
+    rings = {}
+    for k in range(controls.count()):
+        control = controls.nth(k)
+        page.keyboard.press("Shift")  # a keyboard interaction: focus() then shows :focus-visible
+        control.focus()
+        name = control.evaluate("el => el.getAttribute('aria-label') || el.id || el.textContent.trim() || el.tagName")
+        state = control.evaluate(RING_JS)
+        assert state["visible"], f"{name}: focused by keyboard but not :focus-visible"
+        rings[name] = state["ring"]
+    print("\n".join(f"{name}: {ring}" for name, ring in rings.items()))
+    accent = page.evaluate("() => { const p = document.createElement('p'); p.style.color = 'var(--md-accent-fg-color)';"
+                           " document.querySelector('.md-typeset').append(p); const c = getComputedStyle(p).color;"
+                           " p.remove(); return c; }")
+    assert set(rings.values()) == {f"solid 3px {accent}"}, rings
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_buttons_keep_contrast_when_hovered_or_focused(browser, site_url, bx, scheme):
     context = browser.new_context(viewport=bx.DESKTOP, color_scheme=scheme, service_workers="block")

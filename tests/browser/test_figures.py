@@ -31,7 +31,7 @@ PANEL_LIST = re.compile(r"\bpanels?:|^(?:[^,.;:]{1,24}, ){2,}[^,.;:]{1,24}(?: an
 FIGURES_JS = """() => Array.from(document.querySelectorAll('.md-content img.exec-figure')).map(i => ({
     src: i.getAttribute('src').split('/').pop(), natural: i.naturalWidth, shown: i.getBoundingClientRect().width,
     width: Number(i.getAttribute('width')), text: i.dataset.textPx ? Number(i.dataset.textPx) : null,
-    frame: (f => ({scrolls: f.scrollWidth > f.clientWidth + 1, client: f.clientWidth}))(i.parentElement)}))"""
+    frame: (f => ({scrolls: f.scrollWidth > f.clientWidth + 1, client: f.clientWidth}))(i.closest('p'))}))"""
 
 OUTPUTS_JS = """() => Array.from(document.querySelectorAll(
         '.md-content :is(.exec-output, .exec-stderr, .exec-exception) pre > code'))

@@ -45,13 +45,16 @@ def figure_markdown(figure: Figure, url: str) -> str:
     """The figure at its display size (its bitmap is 2x), with its smallest text for the browser tests.
 
     ``--exec-readable-width``: the width under which its text would shrink below READABLE_PX;
-    on a phone the figure keeps it and scrolls sideways in its paragraph (execdocs.css).
+    on a phone the figure keeps it and scrolls sideways in its paragraph (execdocs.css), and
+    ``docs/assets/figures.js`` says so under it.  The image is a link to its own bitmap, so a
+    reader can tap a figure wider than the screen to open it full size, with or without
+    JavaScript.
     """
     attrs = f'.exec-figure loading=lazy width="{figure.width}" height="{figure.height}"'
     if figure.text_px:
         readable = min(figure.width, math.ceil(figure.width * READABLE_PX / figure.text_px))
         attrs += f' data-text-px="{figure.text_px:g}" style="--exec-readable-width: {readable}px"'
-    return f'![{_alt(figure.alt)}]({url}){{ {attrs} }}'
+    return f'[![{_alt(figure.alt)}]({url}){{ {attrs} }}]({url}){{ .exec-figure-open }}'
 
 
 def result_markdown(block: Block, result: BlockResult, figure_url: FigureUrl, expected_shown: bool = False) -> str:

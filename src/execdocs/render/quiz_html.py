@@ -5,7 +5,8 @@ Solution admonitions render as ordinary Markdown; only the opening tag, the opti
 the line after the options are replaced.  The key is never written as plain text: the quiz
 carries ``data-key = fnv1a32("quiz-id:LETTER")``, which ``docs/assets/quiz.js`` recomputes
 for the clicked option.  That is obfuscation, not security: it only keeps the answer out of
-view-source, while readers without JavaScript can still open the Solution.
+view-source.  The Solution and held-back outputs are sealed the same way, on the HTML, by
+``quiz_seal``.
 """
 from __future__ import annotations
 
