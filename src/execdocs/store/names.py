@@ -40,9 +40,10 @@ def record_name(page: str) -> str:
     """The file stem of a page's record (``records/<stem>.json``, ``records/figures/<stem>/``)."""
     outside = page.startswith(OUTSIDE)
     parts = page.removeprefix(OUTSIDE).split("/")
-    stem, dot, ext = parts[-1].rpartition(".")
+    stem, dot, suffix = parts[-1].rpartition(".")
+    ext: str | None = suffix if dot else None
     if not dot:
-        stem, ext = parts[-1], None
+        stem = parts[-1]
     default = "py" if outside else "md"
     folders = [_quote(part) for part in parts[:-1]]
     if outside and (len(parts) == 1 or parts[0] != "snippets"):
@@ -61,7 +62,8 @@ def decode_name(name: str) -> str:
     if bare:
         body, dot, ext = name[:-1], "", None
     else:
-        body, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+        body, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+        ext = suffix
     parts = body.split(SEP)
     outside = len(parts) > 1 and parts[0] in ("snippets", UP)
     if len(parts) > 1 and parts[0] in (UP, DOCS_PREFIX):
