@@ -17,7 +17,7 @@ from pathlib import Path
 from .check import claims, skipif, tree_guard
 from .check.checks import check_page
 from .check.stale import orphan_problem, orphan_records, remove_orphan, stale_entries
-from .check.variants import fragile_problems
+from .check.variants import claimed, fragile_problems, unrepeatable_problems
 from .model import Block, BlockKey, BlockResult, Chain, Figure, Page
 from .parse.page import parse
 from .parse.sources import read_source
@@ -74,6 +74,7 @@ class Build:
         self.recorded: dict[str, str | None] = {}  # page -> date of its record
         self.stats = {"ran": 0, "cached": 0, "shared": 0, "skipped": 0}  # shared: same chain ran in this build
         self.variant_results: dict[str, dict[BlockKey, BlockResult]] = {}  # accept: the other variants
+        self.repeat_results: dict[BlockKey, BlockResult] = {}  # accept: claim chains run a second time
         self.made_on: dict | None = None  # accept: where the records are made (platform of each variant)
         self.wheel: str | None = None  # set when downloads are published (publish.site_files): pages link them
 
@@ -204,6 +205,19 @@ class Build:
             self.log(f"variant {name}: {len(chains)} chain(s) in {time.perf_counter() - started:.1f} s")
         self.made_on = self._platform(platforms)
 
+    def execute_repeat(self) -> None:
+        """Under accept: run every accepted chain that printed a claim once more, fresh, in the host
+        zygote; ``check.variants.unrepeatable_problems`` refuses a claim whose run changed."""
+        if not self.settings.accept:
+            return
+        chains = [c for c in self.chains() if not c.skip and self.settings.accepting(c.page)
+                  and claimed([self.results[b.key] for b in c.blocks if b.key in self.results])]
+        outcomes = run_chains(chains, str(self.settings.docs_dir), self.settings.jobs, zygote=self.zygote,
+                              threads=self.settings.threads,
+                              guarded=(str(self.settings.docs_dir), str(self.settings.records_dir)))
+        self.repeat_results = {b.key: r for chain, results in outcomes.items()
+                               for b, r in zip(chain.blocks, results, strict=False)}
+
     def _probe(self, zygote: Zygote | None) -> dict:
         """The kernel path a zygote's torch chose (capability, BLAS), run as a tiny chain."""
         probe = Chain((Block("(platform)", 0, 1, 1, PLATFORM_CODE),))
@@ -233,6 +247,8 @@ class Build:
             if compared is None and self.variant_results:
                 envs = {name: variant_env(name) for name in self.variant_results}
                 problems += fragile_problems(page, self.results, self.variant_results, envs)
+            if compared is None and self.repeat_results:
+                problems += unrepeatable_problems(page, self.results, self.repeat_results)
             if compared is not None and not problems and (stale := stale_entries(page, record)):
                 problems.append(stale)
             if compared is not None and record.path.exists():
@@ -291,6 +307,7 @@ class Build:
             self.plan()
         self.execute(select)
         self.execute_variants()
+        self.execute_repeat()
         self.check()
         self.accept()
         self.log(self.summary())
