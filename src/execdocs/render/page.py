@@ -20,7 +20,7 @@ from ..problem import Problem
 from .drift_report import figure_markdown as figure_markdown_of_drift
 from .notebook_prose import FRONT_MATTER
 from .quiz_html import render_badge_edit, render_edits, search_exclude_edits
-from .sanitize import visible
+from .sanitize import safe_markdown, visible
 
 FigureUrl = Callable[[Figure], str]
 # Ends every page with python blocks; the guard (site_guard) looks for it in the built HTML.
@@ -64,7 +64,7 @@ def result_markdown(block: Block, result: BlockResult, figure_url: FigureUrl, ex
     stdout = without_values(result.stdout)  # value lines go into the prose, not the output
     if stdout.strip() and block.expected_output is None and not expected_shown:
         if block.options.output == "markdown":
-            parts.append(visible(stdout.strip("\n")))
+            parts.append(safe_markdown(stdout.strip("\n")))
         else:
             parts.append(_fence(visible(stdout), ".text .exec-output", "Output"))
     if result.stderr.strip():
