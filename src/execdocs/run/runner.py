@@ -21,6 +21,7 @@ import traceback
 from ..lines import split_keepends
 from ..model import Block, BlockResult, Chain, ExceptionInfo
 from .capture import ArtifactDir, captured_streams, scrape_figures
+from .forks import ForkWatch
 
 SEED = 0
 
@@ -108,15 +109,19 @@ def run_block(block: Block, namespace: dict, filename: str, device: str, threads
     A ``KeyboardInterrupt`` here is the block's own (``raise KeyboardInterrupt``): the build's
     Ctrl-C kills this process with the default SIGINT action, so it is an exception like any other."""
     start = time.perf_counter()
-    exception = failure = None
+    exception = failure = exit_code = None
+    forks = ForkWatch()
     with captured_streams() as (out, err):
         try:
             exec(_compile(block, filename), namespace)
         except SystemExit as exc:
+            exit_code = exc.code
             failure = f"the block called sys.exit({exc.code!r}); blocks must not exit the interpreter"
         except BaseException as exc:  # noqa: BLE001 - every error is a result
             exception = _exception_info(exc)
-        failure = failure or _threads_changed(threads)
+        if forks.in_fork():  # a child of os.fork(): it must not report, nor run the next blocks
+            forks.leave(exited=failure is not None, code=exit_code)
+        failure = forks.outlived() or failure or _threads_changed(threads)
         figures = scrape_figures()
     return BlockResult(stdout=out.getvalue(), stderr=err.getvalue(), figures=figures,
                        exception=exception, duration=time.perf_counter() - start,
