@@ -21,6 +21,7 @@ import traceback
 from ..lines import split_keepends
 from ..model import Block, BlockResult, Chain, ExceptionInfo
 from .capture import ArtifactDir, captured_streams, scrape_figures
+from .figure_save import FigureTooLarge
 from .forks import ForkWatch
 
 SEED = 0
@@ -122,7 +123,10 @@ def run_block(block: Block, namespace: dict, filename: str, device: str, threads
         if forks.in_fork():  # a child of os.fork(): it must not report, nor run the next blocks
             forks.leave(exited=failure is not None, code=exit_code)
         failure = forks.outlived() or failure or _threads_changed(threads)
-        figures = scrape_figures()
+        try:
+            figures = scrape_figures()
+        except FigureTooLarge as exc:
+            figures, failure = (), failure or str(exc)
     return BlockResult(stdout=out.getvalue(), stderr=err.getvalue(), figures=figures,
                        exception=exception, duration=time.perf_counter() - start,
                        device=device, truncated=bool(out.dropped or err.dropped), failure=failure)
