@@ -24,6 +24,7 @@ from .parse.sources import read_source
 from .problem import Problem
 from .render import downloads, notebooks
 from .render.page import FigureUrl, provenance_markdown, render_page, timing_table
+from .run import landlock
 from .run.execute import Zygote, run_chains
 from .run.variants import PLATFORM_CODE, variant_env
 from .scale.shard import Work, estimate, priority
@@ -140,7 +141,9 @@ class Build:
                  f"({self.stats['cached']} block(s) reused from the cache)")
         started, done = time.perf_counter(), [0]
         guarded = [self.settings.docs_dir, self.settings.records_dir]
-        before, windows = tree_guard.listing(guarded), {}
+        watched, skip = self._watched(guarded)
+        confined = watched is guarded  # chains may write only in their run dirs
+        before, windows = tree_guard.listing(watched, skip), {}
 
         def on_done(chain: Chain, results: list[BlockResult]) -> None:
             done[0] += 1
@@ -151,9 +154,9 @@ class Build:
         ordered = longest_first(list(first.values()), load_durations(self.settings.records_dir))
         outcomes = run_chains(ordered, str(self.settings.docs_dir), self.settings.jobs, on_done,
                               zygote=self.zygote, threads=self.settings.threads,
-                              guarded=tuple(str(folder) for folder in guarded))
+                              guarded=tuple(str(folder) for folder in guarded) if confined else ())
         by_key = {todo[chain]: results for chain, results in outcomes.items()}
-        after = tree_guard.listing(guarded)
+        after = tree_guard.listing(watched, skip)
         if written := tree_guard.changed(before, after, new_only=self.settings.docs_dir):
             self.problems += tree_guard.write_problems(written, self.settings.project_root, windows, after)
         unwritten = None
@@ -168,6 +171,16 @@ class Build:
         for chain, key in todo.items():
             self._store(chain, by_key[key], cached=False, shared=first[key] is not chain)
         self.log(f"executed {len(first)} chain(s) in {time.perf_counter() - started:.1f} s")
+
+    def _watched(self, guarded: list[Path]) -> tuple[list[Path], frozenset[str]]:
+        """What the tree guard lists around a run: docs/ and records/ where Landlock confines
+        chains to their run dirs, else the whole project (and the build says what is unguarded)."""
+        if landlock.available():
+            return guarded, frozenset()
+        self.log("warning: this kernel has no Landlock, so blocks are not confined to their folders: "
+                 "writes into the project are reported after the run, writes into $HOME and elsewhere "
+                 "are not detected (Linux 5.13 or later confines them)")
+        return tree_guard.project_folders(self.settings.project_root, self.settings.cache_dir)
 
     def _store(self, chain: Chain, results: list[BlockResult], cached: bool, shard: str | None = None,
                shared: bool = False) -> None:

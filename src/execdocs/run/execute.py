@@ -122,9 +122,9 @@ class Zygote:
         threading.Thread(target=start, daemon=True).start()
 
     def start_chain(self, chain: Chain, docs_dir: str, threads: int = 1, guarded: tuple[str, ...] = ()):
-        """Fork a child for ``chain``: (connection, pid, run dir); the child may not write beneath
-        ``guarded`` (``run.landlock``).  A zygote found dead (killed, crashed) is replaced once
-        before giving up."""
+        """Fork a child for ``chain``: (connection, pid, run dir); with ``guarded`` (the folders the
+        build watches) the child may write only in its run dir (``run.landlock``).  A zygote found
+        dead (killed, crashed) is replaced once before giving up."""
         for attempt in (1, 2):
             try:
                 conn = Client(self.address, family="AF_UNIX")
@@ -286,7 +286,7 @@ def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
                zygote: Zygote | None = None, threads: int = 1,
                guarded: tuple[str, ...] = ()) -> dict[Chain, list[BlockResult]]:
     """Run every chain, ``jobs`` at a time, in the order given (longest first is the caller's choice);
-    no chain may write beneath the ``guarded`` folders (docs/, records/)."""
+    with ``guarded`` (docs/, records/) given, a chain may write only in its own run dir."""
     chains = list(chains)
     zygote = zygote or shared_zygote()
     results: dict[Chain, list[BlockResult]] = {}
