@@ -46,6 +46,7 @@ def _locked(path: str) -> bool:
 
 def _socket_dead(path: str) -> bool:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)  # a live zygote with a full backlog makes connect wait: keep it
         try:
             probe.connect(path)
             return False

@@ -2,7 +2,7 @@
 
 Why: nothing bounded a chain, and one block drawing a 100 x 100 inch figure took the build
 past 2 GiB in 17 s (a machine with less memory swaps or kills something else).  The parent
-measures the chain's process and its descendants a few times a second and kills the chain
+measures the chain's process and its descendants four times a second and kills the chain
 when it holds more than the block's limit (``<!--exec: memory=MIB-->``, 4096 MiB by default),
 naming the block.  What is counted is each process's *private* memory (``smaps_rollup``'s
 Private_* and swap): the pages shared with the warm zygote (torch's libraries) cost nothing.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from . import procs
 
 MIB = 1024 * 1024
-POLL_S = 0.1  # seconds between two measurements while a block runs
+POLL_S = 0.25  # seconds between two measurements while a block runs (a /proc walk each)
 FIELDS = (b"Private_Clean:", b"Private_Dirty:", b"Swap:")
 
 
