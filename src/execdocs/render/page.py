@@ -132,7 +132,8 @@ def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: l
             edits.append(edit)
     lines = split(page.markdown)
     edits += [problem_edit(p, lines) for p in problems if p.page == page.name]
-    body = substitute(apply_edits(page.markdown, edits), page_values(page, results)[0])
+    values = {name: safe_markdown(text) for name, text in page_values(page, results)[0].items()}  # prose too
+    body = substitute(apply_edits(page.markdown, edits), values)
     return body + provenance if page.blocks else body
 
 
