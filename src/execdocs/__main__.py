@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .build import Build
 from .export import export
+from .problem import Problem
 from .render.site_guard import unexecuted
 from .scale.shard import ShardSpecError, parse_spec
 from .scale.shard_run import run_shard
@@ -80,7 +81,8 @@ def guard_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     build = Build(read_settings(args.config_file), _stderr)
     build.plan()
-    problems = unexecuted(build.pages.values(), args.site_dir)
+    own = [Problem.of(err, None, page) for page in build.pages.values() for err in page.errors]
+    problems = own + unexecuted(build.pages.values(), args.site_dir)
     return _report(problems, f"guard: {len(problems)} page(s) without the engine's outputs in {args.site_dir}")
 
 

@@ -17,13 +17,14 @@ from pathlib import Path
 from .check import claims, skipif, tree_guard
 from .check.checks import check_page
 from .check.stale import orphan_problem, orphan_records, remove_orphan, stale_entries
-from .check.variants import fragile_problems
+from .check.variants import claimed, fragile_problems, unrepeatable_problems
 from .model import Block, BlockKey, BlockResult, Chain, Figure, Page
 from .parse.page import parse
 from .parse.sources import read_source
 from .problem import Problem
 from .render import downloads, notebooks
 from .render.page import FigureUrl, provenance_markdown, render_page, timing_table
+from .run import landlock
 from .run.execute import Zygote, run_chains
 from .run.variants import PLATFORM_CODE, variant_env
 from .scale.shard import Work, estimate, priority
@@ -74,6 +75,7 @@ class Build:
         self.recorded: dict[str, str | None] = {}  # page -> date of its record
         self.stats = {"ran": 0, "cached": 0, "shared": 0, "skipped": 0}  # shared: same chain ran in this build
         self.variant_results: dict[str, dict[BlockKey, BlockResult]] = {}  # accept: the other variants
+        self.repeat_results: dict[BlockKey, BlockResult] = {}  # accept: claim chains run a second time
         self.made_on: dict | None = None  # accept: where the records are made (platform of each variant)
         self.wheel: str | None = None  # set when downloads are published (publish.site_files): pages link them
 
@@ -139,7 +141,9 @@ class Build:
                  f"({self.stats['cached']} block(s) reused from the cache)")
         started, done = time.perf_counter(), [0]
         guarded = [self.settings.docs_dir, self.settings.records_dir]
-        before, windows = tree_guard.listing(guarded), {}
+        watched, skip = self._watched(guarded)
+        confined = watched is guarded  # chains may write only in their run dirs
+        before, windows = tree_guard.listing(watched, skip), {}
 
         def on_done(chain: Chain, results: list[BlockResult]) -> None:
             done[0] += 1
@@ -150,9 +154,9 @@ class Build:
         ordered = longest_first(list(first.values()), load_durations(self.settings.records_dir))
         outcomes = run_chains(ordered, str(self.settings.docs_dir), self.settings.jobs, on_done,
                               zygote=self.zygote, threads=self.settings.threads,
-                              guarded=tuple(str(folder) for folder in guarded))
+                              guarded=tuple(str(folder) for folder in guarded) if confined else ())
         by_key = {todo[chain]: results for chain, results in outcomes.items()}
-        after = tree_guard.listing(guarded)
+        after = tree_guard.listing(watched, skip)
         if written := tree_guard.changed(before, after, new_only=self.settings.docs_dir):
             self.problems += tree_guard.write_problems(written, self.settings.project_root, windows, after)
         unwritten = None
@@ -167,6 +171,16 @@ class Build:
         for chain, key in todo.items():
             self._store(chain, by_key[key], cached=False, shared=first[key] is not chain)
         self.log(f"executed {len(first)} chain(s) in {time.perf_counter() - started:.1f} s")
+
+    def _watched(self, guarded: list[Path]) -> tuple[list[Path], frozenset[str]]:
+        """What the tree guard lists around a run: docs/ and records/ where Landlock confines
+        chains to their run dirs, else the whole project (and the build says what is unguarded)."""
+        if landlock.available():
+            return guarded, frozenset()
+        self.log("warning: this kernel has no Landlock, so blocks are not confined to their folders: "
+                 "writes into the project are reported after the run, writes into $HOME and elsewhere "
+                 "are not detected (Linux 5.13 or later confines them)")
+        return tree_guard.project_folders(self.settings.project_root, self.settings.cache_dir)
 
     def _store(self, chain: Chain, results: list[BlockResult], cached: bool, shard: str | None = None,
                shared: bool = False) -> None:
@@ -204,6 +218,19 @@ class Build:
             self.log(f"variant {name}: {len(chains)} chain(s) in {time.perf_counter() - started:.1f} s")
         self.made_on = self._platform(platforms)
 
+    def execute_repeat(self) -> None:
+        """Under accept: run every accepted chain that printed a claim once more, fresh, in the host
+        zygote; ``check.variants.unrepeatable_problems`` refuses a claim whose run changed."""
+        if not self.settings.accept:
+            return
+        chains = [c for c in self.chains() if not c.skip and self.settings.accepting(c.page)
+                  and claimed([self.results[b.key] for b in c.blocks if b.key in self.results])]
+        outcomes = run_chains(chains, str(self.settings.docs_dir), self.settings.jobs, zygote=self.zygote,
+                              threads=self.settings.threads,
+                              guarded=(str(self.settings.docs_dir), str(self.settings.records_dir)))
+        self.repeat_results = {b.key: r for chain, results in outcomes.items()
+                               for b, r in zip(chain.blocks, results, strict=False)}
+
     def _probe(self, zygote: Zygote | None) -> dict:
         """The kernel path a zygote's torch chose (capability, BLAS), run as a tiny chain."""
         probe = Chain((Block("(platform)", 0, 1, 1, PLATFORM_CODE),))
@@ -233,6 +260,8 @@ class Build:
             if compared is None and self.variant_results:
                 envs = {name: variant_env(name) for name in self.variant_results}
                 problems += fragile_problems(page, self.results, self.variant_results, envs)
+            if compared is None and self.repeat_results:
+                problems += unrepeatable_problems(page, self.results, self.repeat_results)
             if compared is not None and not problems and (stale := stale_entries(page, record)):
                 problems.append(stale)
             if compared is not None and record.path.exists():
@@ -291,6 +320,7 @@ class Build:
             self.plan()
         self.execute(select)
         self.execute_variants()
+        self.execute_repeat()
         self.check()
         self.accept()
         self.log(self.summary())

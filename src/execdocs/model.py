@@ -28,11 +28,12 @@ class Options:
     per_device: bool = False  # record one entry per device kind (e.g. training curves)
     output: str = "text"  # "markdown": stdout is inserted as Markdown (tables), not escaped
     warnings: str = "fail"  # "expected": the block means to publish the warnings it prints
+    memory: float = 4096.0  # MiB the chain may hold of its own while this block runs (run.memory)
 
     def __post_init__(self) -> None:
         """Numbers are floats however they were written (300 == 300.0), so equal settings hash
         to one cache key and identical chains on a page and in a snippet run once."""
-        for name in ("rtol", "atol", "image_tol", "timeout"):
+        for name in ("rtol", "atol", "image_tol", "timeout", "memory"):
             object.__setattr__(self, name, float(getattr(self, name)))
 
 

@@ -15,6 +15,7 @@ from ..lines import output_lines
 from ..model import Block, BlockKey, BlockResult, Page
 from ..problem import Problem
 from .checks import block_errors
+from .claims import CLAIM_MARK
 from .compare import text_diff
 from .noise import measure, without_ticks
 
@@ -54,3 +55,32 @@ def _disagreement(block: Block, mine: BlockResult, theirs: BlockResult) -> str |
         if measure([without_ticks("\n".join(f.text)), without_ticks("\n".join(g.text))]) is None:
             return f"figure {n + 1}'s text:\n" + text_diff("\n".join(f.text), "\n".join(g.text), "host", "variant")
     return None
+
+
+def claimed(results: list[BlockResult]) -> bool:
+    """The chain printed a claim (``cnnlab.claims.claim``'s success line)."""
+    return any(line.startswith(CLAIM_MARK) for r in results for line in output_lines(r.stdout))
+
+
+def unrepeatable_problems(page: Page, host: Results, again: Results) -> list[Problem]:
+    """Claims whose outcome or measurement changes between two identical runs on one machine.
+
+    Why: a claim on unseeded random data can hold in every numeric variant at accept (by luck)
+    and fail on the next cold cache.  Two runs with the same seed, kernels and thread count
+    print the same bits, so any difference between them is randomness the page does not control."""
+    problems = []
+    for block in page.blocks:
+        mine, theirs = host.get(block.key), again.get(block.key)
+        if mine is None or theirs is None or block_errors(block, mine):
+            continue
+        errors = block_errors(block, theirs)
+        first, second = ([ln for ln in output_lines(r.stdout) if ln.startswith(CLAIM_MARK)] for r in (mine, theirs))
+        if not errors and first == second:
+            continue
+        why = ("; ".join(str(e) for e in errors) if errors
+               else text_diff("\n".join(first), "\n".join(second), "first run", "second run"))
+        what = ("not reproducible: a claim changed between two identical runs on this machine (random data "
+                "without a seed?); seed it (torch.manual_seed, np.random.default_rng(0)) or claim only what "
+                "holds for every draw, then `make accept` again")
+        problems.append(Problem.of(Drift(block.page, block.line, what, why), block, page))
+    return problems

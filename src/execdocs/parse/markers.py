@@ -60,7 +60,7 @@ def _warnings(value: str) -> str:
 
 OPTION_TYPES: dict[str, Callable[[str], object]] = {
                 "rtol": _number(False), "atol": _number(False), "image_tol": _number(False),
-                "timeout": _number(True), "per_device": _boolean, "output": _output,
+                "timeout": _number(True), "memory": _number(True), "per_device": _boolean, "output": _output,
                 "warnings": _warnings}
 
 

@@ -19,6 +19,7 @@ from ..model import BadgeMarker, Block, Chain, Options, Page, Quiz, group_chains
 from . import markers
 from .fences import Fence, scan
 from .quiz import find_badges, find_quizzes
+from .unrun import QUOTED_FENCE, TILDE_FENCE, front_matter_error, unrun_fences
 
 EXECUTABLE = "python"
 
@@ -146,6 +147,7 @@ def parse(markdown: str, name: str, blocks: list[Block] | None = None) -> Page:
             # the page's quizzes are checked once its markers are fixed: their code blocks
             # are unknown now, and an error about them would be a false one
             return Page(name, markdown, (), (), (), (err,))
+        errors.extend(_unrun(markdown, name))
         try:
             quizzes = tuple(find_quizzes(markdown, name, blocks))
             badges = tuple(find_badges(markdown, name))
@@ -154,10 +156,19 @@ def parse(markdown: str, name: str, blocks: list[Block] | None = None) -> Page:
     return Page(name, markdown, tuple(blocks), quizzes, badges, tuple(errors))
 
 
+def _unrun(markdown: str, name: str) -> list[ExecDocsError]:
+    """Front matter and python fences the page shows but nothing checks (see :mod:`.unrun`)."""
+    found: list[ExecDocsError] = list(unrun_fences(line_model.split_keepends(markdown), name))
+    if (err := front_matter_error(markdown, name)) is not None:
+        found.insert(0, err)
+    return found
+
+
 SUSPECT_FENCE = re.compile(r"^\s*```+\s*(py|python3|pycon|python\s+\S.*|\{\s*\.?python.*|ipython\S*)\s*$")
 
 
 def uncollected_python_fences(markdown: str) -> list[int]:
     """Line numbers of python-looking fences that pytest-codeblocks would silently skip."""
     lines = line_model.split(line_model.normalize(markdown))
-    return [n for n, line in enumerate(lines, 1) if SUSPECT_FENCE.match(line)]
+    return [n for n, line in enumerate(lines, 1)
+            if SUSPECT_FENCE.match(line) or QUOTED_FENCE.match(line) or TILDE_FENCE.match(line)]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from ..model import Block, BlockKey, BlockResult, Page
 from ..parse.values import page_values, substitute
 from .notebook_prose import FRONT_MATTER, ProseConverter, site_link_mapper
+from .sanitize import safe_markdown
 
 FOLDER = "downloads"
 OPT_OUT = re.compile(r"^notebook:\s*false\b", re.M)  # front matter that keeps a page off the downloads
@@ -143,7 +144,7 @@ def outputs(block: Block, result: BlockResult | None) -> list[dict]:
     out = []
     if result.stdout and block.options.output == "markdown":
         out.append({"output_type": "display_data", "metadata": {},
-                    "data": {"text/markdown": result.stdout, "text/plain": result.stdout}})
+                    "data": {"text/markdown": safe_markdown(result.stdout), "text/plain": result.stdout}})
     elif result.stdout:
         out.append({"output_type": "stream", "name": "stdout", "text": result.stdout})
     if result.stderr:

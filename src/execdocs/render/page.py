@@ -20,6 +20,7 @@ from ..problem import Problem
 from .drift_report import figure_markdown as figure_markdown_of_drift
 from .notebook_prose import FRONT_MATTER
 from .quiz_html import render_badge_edit, render_edits, search_exclude_edits
+from .sanitize import safe_markdown, visible
 
 FigureUrl = Callable[[Figure], str]
 # Ends every page with python blocks; the guard (site_guard) looks for it in the built HTML.
@@ -66,13 +67,13 @@ def result_markdown(block: Block, result: BlockResult, figure_url: FigureUrl, ex
     stdout = without_values(result.stdout)  # value lines go into the prose, not the output
     if stdout.strip() and block.expected_output is None and not expected_shown:
         if block.options.output == "markdown":
-            parts.append(stdout.strip("\n"))
+            parts.append(safe_markdown(stdout.strip("\n")))
         else:
-            parts.append(_fence(stdout, ".text .exec-output", "Output"))
+            parts.append(_fence(visible(stdout), ".text .exec-output", "Output"))
     if result.stderr.strip():
-        parts.append(_fence(result.stderr, ".text .exec-stderr", "Warnings and stderr"))
+        parts.append(_fence(visible(result.stderr), ".text .exec-stderr", "Warnings and stderr"))
     if result.exception is not None and block.expects_exception:
-        text = f"{result.exception.type}: {result.exception.message}"
+        text = visible(f"{result.exception.type}: {result.exception.message}")
         parts.append(_fence(text, ".text .exec-exception", f"Raises {result.exception.type}"))
     parts.extend(figure_markdown(f, figure_url(f)) for f in result.figures)
     return "\n\n".join(parts)
@@ -134,7 +135,8 @@ def render_page(page: Page, results: Mapping[BlockKey, BlockResult], problems: l
             edits.append(edit)
     lines = split(page.markdown)
     edits += [problem_edit(p, lines) for p in problems if p.page == page.name]
-    body = substitute(apply_edits(page.markdown, edits), page_values(page, results)[0])
+    values = {name: safe_markdown(text) for name, text in page_values(page, results)[0].items()}  # prose too
+    body = substitute(apply_edits(page.markdown, edits), values)
     return body + provenance if page.blocks else body
 
 

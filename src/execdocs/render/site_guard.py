@@ -17,11 +17,14 @@ from .page import ENGINE_MARKER
 
 
 def unexecuted(pages: Iterable[Page], site_dir: Path) -> list[Problem]:
-    """A problem for each built page with python blocks whose HTML lacks the engine's marker."""
+    """A problem for each built page with python blocks whose HTML lacks the engine's marker.
+
+    A page with errors of its own is left out: its error is already reported, and a broken page
+    (an unclosed quiz ``<div``) can swallow the marker, which made this a second, false error."""
     problems = []
     for page in pages:
         built = Path(site_dir) / page.url
-        if page.kind != "page" or not page.blocks or not built.is_file():
+        if page.kind != "page" or not page.blocks or page.errors or not built.is_file():
             continue
         if ENGINE_MARKER not in built.read_text(errors="replace"):
             problems.append(Problem(page.name, 1, "not executed", (

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from ..model import Artifact, Figure
 from .figure_alt import alt_text
-from .figure_save import png_size, save_figure  # noqa: F401 - png_size: part of this module's API
+from .figure_save import FigureTooLarge, oversize, png_size, save_figure  # noqa: F401 - png_size: API
 
 MAX_OUTPUT_BYTES = 50_000  # per stream per block; the page and the record stay small
 ARTIFACT_NAME = re.compile(r"[A-Za-z0-9._-]+")
@@ -118,8 +118,12 @@ def scrape_matplotlib() -> list[Figure]:
         return []
     import matplotlib.pyplot as plt
 
-    figures = [save_figure(plt.figure(num), alt_text) for num in plt.get_fignums()]
+    numbers = plt.get_fignums()
+    too_large = [why for n, num in enumerate(numbers, 1) if (why := oversize(plt.figure(num), n))]
+    figures = [] if too_large else [save_figure(plt.figure(num), alt_text) for num in numbers]
     plt.close("all")
+    if too_large:
+        raise FigureTooLarge("; ".join(too_large))
     return figures
 
 

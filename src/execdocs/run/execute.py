@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Client
 
 from ..model import BlockResult, Chain
-from . import procs
+from . import leftovers, memory, procs
 from .runner import SEED
 
 ZYGOTE_PREFIX = "execdocs-zygote-"
@@ -41,6 +41,7 @@ def zygote_directory() -> str:
     for base in dict.fromkeys((tempfile.gettempdir(), "/tmp")):
         fits = len(os.path.join(base, ZYGOTE_PREFIX + "12345678", "socket").encode()) <= SOCKET_PATH_MAX
         if fits and os.access(base, os.W_OK | os.X_OK):
+            leftovers.remove_stale(base, ZYGOTE_PREFIX)  # a killed build's folders
             return tempfile.mkdtemp(prefix=ZYGOTE_PREFIX, dir=base)
     raise RuntimeError(f"no writable temporary folder gives a socket path under {SOCKET_PATH_MAX} bytes "
                        f"(TMPDIR is {tempfile.gettempdir()!r}): set TMPDIR to a shorter folder")
@@ -92,13 +93,17 @@ class Zygote:
         """Start the zygote in a fresh directory (returned) and wait for it to say ready."""
         self.generation += 1
         self.directory = directory = zygote_directory()
+        lock = leftovers.hold_lock(directory)  # inherited by the zygote: free once it is gone
         # PYTHONHASHSEED is read once, when an interpreter starts: set in the zygote's own
         # environment, it fixes str hashes (set iteration order) for every chain forked from it.
         path = os.pathsep.join(p for p in sys.path if p)
         env = dict(os.environ, **self.env, PYTHONPATH=path, PYTHONHASHSEED=str(SEED))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "execdocs.run.zygote", os.path.join(directory, "socket")],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "execdocs.run.zygote", os.path.join(directory, "socket")],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True, pass_fds=(lock,))
+        finally:
+            os.close(lock)  # the zygote's copy holds the lock for as long as the zygote lives
         stdout = self.process.stdout
         if stdout is None or not any(line.strip() == b"ready" for line in iter(stdout.readline, b"")):
             code = self.process.wait()
@@ -117,9 +122,9 @@ class Zygote:
         threading.Thread(target=start, daemon=True).start()
 
     def start_chain(self, chain: Chain, docs_dir: str, threads: int = 1, guarded: tuple[str, ...] = ()):
-        """Fork a child for ``chain``: (connection, pid, run dir); the child may not write beneath
-        ``guarded`` (``run.landlock``).  A zygote found dead (killed, crashed) is replaced once
-        before giving up."""
+        """Fork a child for ``chain``: (connection, pid, run dir); with ``guarded`` (the folders the
+        build watches) the child may write only in its run dir (``run.landlock``).  A zygote found
+        dead (killed, crashed) is replaced once before giving up."""
         for attempt in (1, 2):
             try:
                 conn = Client(self.address, family="AF_UNIX")
@@ -244,13 +249,24 @@ def _run_once(chain: Chain, docs_dir: str, zygote: Zygote, threads: int,
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
+def _wait(conn, pid: int, block) -> str | None:
+    """Wait for the block's result within its time and memory limits; why it was stopped, or None."""
+    deadline = time.monotonic() + block.options.timeout
+    while not conn.poll(max(0.0, min(memory.POLL_S, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline:
+            return (f"timed out after {block.options.timeout:g} s (the time limit; "
+                    "raise it with <!--exec: timeout=SECONDS-->)")
+        if (over := memory.over_limit(pid, block.options.memory)) is not None:
+            return over
+    return None
+
+
 def _collect(chain: Chain, conn, pid: int) -> tuple[list[BlockResult], bool]:
     """The chain's results, and whether its worker died (rather than timed out or finished)."""
     results: list[BlockResult] = []
     for block in chain.blocks:
-        if not conn.poll(block.options.timeout):
-            results.append(_failed(f"timed out after {block.options.timeout:g} s (the time limit; "
-                                   "raise it with <!--exec: timeout=SECONDS-->)"))
+        if (stopped := _wait(conn, pid, block)) is not None:
+            results.append(_failed(stopped))
             break
         try:
             result = conn.recv()
@@ -270,7 +286,7 @@ def run_chains(chains: Iterable[Chain], docs_dir: str, jobs: int | None = None,
                zygote: Zygote | None = None, threads: int = 1,
                guarded: tuple[str, ...] = ()) -> dict[Chain, list[BlockResult]]:
     """Run every chain, ``jobs`` at a time, in the order given (longest first is the caller's choice);
-    no chain may write beneath the ``guarded`` folders (docs/, records/)."""
+    with ``guarded`` (docs/, records/) given, a chain may write only in its own run dir."""
     chains = list(chains)
     zygote = zygote or shared_zygote()
     results: dict[Chain, list[BlockResult]] = {}

@@ -17,6 +17,22 @@ from .figure_text import recording_text
 DISPLAY_DPI = 100  # CSS px per inch at which a figure is shown (its width attribute)
 SAVE_DPI = 2 * DISPLAY_DPI  # bitmap px per inch: every figure is a 2x bitmap
 POINTS_PER_INCH = 72
+MAX_INCHES = 16.0  # a side: pages show figures in a ~7 in column; 16 in is already 3200 bitmap px
+
+
+class FigureTooLarge(Exception):
+    """Open figures over :data:`MAX_INCHES`: never rendered (a 100 in figure needs gigabytes)."""
+
+
+def oversize(fig, number: int) -> str | None:
+    """Why figure ``number`` is too large to publish, checked before anything is drawn."""
+    width, height = (float(v) for v in fig.get_size_inches())
+    if max(width, height) <= MAX_INCHES:
+        return None
+    return (f"figure {number} is {width:g} x {height:g} in ({width * DISPLAY_DPI:,.0f} x "
+            f"{height * DISPLAY_DPI:,.0f} px on the page, twice that in its bitmap), over the limit of "
+            f"{MAX_INCHES:g} in a side: it was not drawn. Pages show figures in a ~7 in column: use "
+            "figsize=(7, h) with both sides at most 16 (more rows of panels, or several figures)")
 
 
 def save_figure(fig, alt_text: Callable[[object], str]) -> Figure:

@@ -1,18 +1,20 @@
-"""Make ``docs/`` and ``records/`` read-only to a chain's process (Linux Landlock).
+"""A chain may write only in its own run dir: the project, $HOME and the rest read-only (Landlock).
 
-Why: a block runs with the author's permissions.  ``check.tree_guard`` reports a file a block
-wrote into the source tree after the fact; here the write fails where it happens, as a
-``PermissionError`` at the block's line, so a page cannot publish a file it dropped into
-``docs/`` nor change a record behind the drift gate.
+Why: a block runs with the author's permissions.  Making only ``docs/`` and ``records/``
+read-only still let a block create ``hooks/x.py`` (run by the next build), delete files in
+``src/``, append to ``mkdocs.yml``, drop a hook into ``.git/``, write into ``$HOME`` and append
+to the target of a symlinked page.  Now a chain's process keeps write rights beneath exactly
+two places: its run dir (its working directory, ``TMPDIR`` and ``$EXECDOCS_ARTIFACTS`` all live
+there, and the parent removes it) and ``/dev`` (``/dev/null``, ``/dev/shm`` for shared memory;
+device permissions still apply).  Every other write fails where it happens, as a
+``PermissionError`` at the block's line; Landlock checks the file a path resolves to, so a
+link does not lead out.  Reading and executing are never restricted.
 
 Landlock (Linux 5.13 and later, no privileges needed) only grants: a ruleset names the
-write-type rights it handles, and the process keeps them beneath the paths a rule names.  So
-every entry beside a guarded folder, and beside each of its ancestors, gets the rights; the
-guarded folders do not.  What stays refused besides: creating an entry directly in one of
-those ancestors (the project root, say), which no block needs; its temporary files go to its
-run dir (``TMPDIR``).  Reading and executing are never restricted.  Where Landlock is missing
-(another OS, an older kernel, a container that filters the calls), :func:`forbid_writes` does
-nothing and returns False; ``tree_guard`` still reports such writes.
+write-type rights it handles, and the process keeps them beneath the paths a rule names.
+Where Landlock is missing (another OS, an older kernel, a container that filters the calls),
+:func:`forbid_writes` does nothing and returns False; the build says so and
+``check.tree_guard`` reports what blocks changed in the project instead.
 
 Imports only the standard library.
 """
@@ -58,28 +60,7 @@ def abi_version() -> int:
         return 0
 
 
-def writable_around(guarded: list[str]) -> list[str]:
-    """The paths that keep write rights: every entry beside a guarded folder or beside one of
-    its ancestors, except what resolves (a link, say) to one of those folders or into one."""
-    blocked: set[str] = set()  # the guarded folders and their ancestors
-    for folder in guarded:
-        path = folder
-        while path not in blocked:
-            blocked.add(path)
-            path = os.path.dirname(path)
-    inside = tuple(folder + os.sep for folder in guarded)
-    keep = []
-    for parent in sorted(blocked - set(guarded)):
-        try:
-            names = sorted(os.listdir(parent))
-        except OSError:
-            continue
-        for name in names:
-            path = os.path.join(parent, name)
-            real = os.path.realpath(path)
-            if path not in blocked and real not in blocked and not real.startswith(inside):
-                keep.append(path)
-    return keep
+WRITABLE_SYSTEM = ("/dev",)  # besides the run dir: /dev/null, /dev/shm, a GPU's device files
 
 
 def _allow(libc, ruleset: int, path: str, rights: int) -> None:
@@ -96,14 +77,19 @@ def _allow(libc, ruleset: int, path: str, rights: int) -> None:
         os.close(fd)
 
 
-def forbid_writes(folders: list[str]) -> bool:
-    """Refuse this process, and every process it starts, any write beneath ``folders``.
+def available() -> bool:
+    """Whether chains can be confined on this machine (the build reports it when not)."""
+    return abi_version() >= 1
+
+
+def forbid_writes(writable: list[str]) -> bool:
+    """Refuse this process, and every process it starts, any write outside ``writable`` (and
+    :data:`WRITABLE_SYSTEM`).
 
     Irreversible for the process: call it in a chain's own child, never in the zygote or the
     build.  Returns whether the restriction is in force."""
-    guarded = sorted({os.path.realpath(f) for f in folders if os.path.isdir(f)})
     abi = abi_version()
-    if not guarded or abi < 1:
+    if abi < 1:
         return False
     libc = _libc()
     handled = WRITE_FILE | REMOVE_DIR | REMOVE_FILE | MAKE_ANY | (REFER if abi >= 2 else 0) \
@@ -113,8 +99,8 @@ def forbid_writes(folders: list[str]) -> bool:
     if ruleset < 0:
         return False
     try:
-        for path in writable_around(guarded):
-            _allow(libc, ruleset, path, handled)
+        for path in (*writable, *WRITABLE_SYSTEM):
+            _allow(libc, ruleset, os.path.realpath(path), handled)
         if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             return False
         return libc.syscall(RESTRICT_SELF, ruleset, 0) == 0

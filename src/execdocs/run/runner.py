@@ -14,6 +14,7 @@ import linecache
 import os
 import random
 import shutil
+import sys
 import tempfile
 import time
 import traceback
@@ -21,6 +22,8 @@ import traceback
 from ..lines import split_keepends
 from ..model import Block, BlockResult, Chain, ExceptionInfo
 from .capture import ArtifactDir, captured_streams, scrape_figures
+from .figure_save import FigureTooLarge
+from .forks import ForkWatch
 
 SEED = 0
 
@@ -88,20 +91,43 @@ def _exception_info(exc: BaseException) -> ExceptionInfo:
     return ExceptionInfo(type=type(exc).__name__, message=str(exc), traceback=formatted)
 
 
-def run_block(block: Block, namespace: dict, filename: str, device: str) -> BlockResult:
-    """Run one block; never raises: every outcome becomes a BlockResult."""
+def _threads_changed(threads: int | None) -> str | None:
+    """A block that changes torch's thread count changes its numbers (and every later block's)."""
+    if threads is None or "torch" not in sys.modules:  # not in a chain's process, or no torch to ask
+        return None
+    import torch
+
+    now = torch.get_num_threads()
+    if now == threads:
+        return None
+    torch.set_num_threads(threads)
+    return (f"the block set torch's thread count to {now} (torch.set_num_threads); the build runs every chain "
+            f"with {threads} thread(s) because the count changes the numbers a block prints: remove the call")
+
+
+def run_block(block: Block, namespace: dict, filename: str, device: str, threads: int | None = None) -> BlockResult:
+    """Run one block; never raises: every outcome becomes a BlockResult.
+
+    A ``KeyboardInterrupt`` here is the block's own (``raise KeyboardInterrupt``): the build's
+    Ctrl-C kills this process with the default SIGINT action, so it is an exception like any other."""
     start = time.perf_counter()
-    exception = failure = None
+    exception = failure = exit_code = None
+    forks = ForkWatch()
     with captured_streams() as (out, err):
         try:
             exec(_compile(block, filename), namespace)
         except SystemExit as exc:
+            exit_code = exc.code
             failure = f"the block called sys.exit({exc.code!r}); blocks must not exit the interpreter"
-        except KeyboardInterrupt:
-            raise
         except BaseException as exc:  # noqa: BLE001 - every error is a result
             exception = _exception_info(exc)
-        figures = scrape_figures()
+        if forks.in_fork():  # a child of os.fork(): it must not report, nor run the next blocks
+            forks.leave(exited=failure is not None, code=exit_code)
+        failure = forks.outlived() or failure or _threads_changed(threads)
+        try:
+            figures = scrape_figures()
+        except FigureTooLarge as exc:
+            figures, failure = (), failure or str(exc)
     return BlockResult(stdout=out.getvalue(), stderr=err.getvalue(), figures=figures,
                        exception=exception, duration=time.perf_counter() - start,
                        device=device, truncated=bool(out.dropped or err.dropped), failure=failure)
@@ -156,7 +182,7 @@ def run_chain(chain: Chain, send, docs_dir: str, run_dir: str, threads: int = 1)
     namespace = {"__MODULE__": "__main__"}  # what pytest-codeblocks gives a block
     filename = os.path.normpath(os.path.join(docs_dir, chain.page))
     for block in chain.blocks:
-        result = run_block(block, namespace, filename, device)
+        result = run_block(block, namespace, filename, device, threads)
         written, problem = artifacts.collect()
         problem = problem or _stray_failure(run_dir, artifacts.path)
         result = dataclasses.replace(result, artifacts=written, failure=result.failure or problem)

@@ -105,7 +105,8 @@ def _child(conn, zygote_pid: int) -> None:
     try:
         chain, docs_dir, sys_path, threads, run_dir, guarded = conn.recv()
         sys.path[:] = sys_path
-        forbid_writes(list(guarded))  # this child only: docs/ and records/ become read-only to it
+        if guarded:  # this child only: everything but its run dir becomes read-only to it
+            forbid_writes([run_dir])
         conn.send(("pid", os.getpid()))
         if conn.recv() == "go":
             run_chain(chain, conn.send, docs_dir, run_dir, threads)  # the count the cache key has

@@ -23,14 +23,11 @@ from ..model import Block, BlockResult
 from ..problem import FigureDrift
 from .cache import package_versions
 from .files import remove_leftovers, write_atomic
+from .names import record_name
 
 SHARED = "any"  # device key for blocks whose output must not depend on the device
 STREAMS = ("stdout", "stderr", "exception")
 Variants = dict[str, dict[int, BlockResult]]  # variant name -> block index -> its result
-
-
-def record_name(page: str) -> str:
-    return page.replace("../", "").replace("/", "__").rsplit(".", 1)[0]
 
 
 def exception_text(result: BlockResult) -> str | None:
