@@ -49,7 +49,8 @@ def ablated_cnn(kind: str, num_classes: int = 10, width: int = 8, hidden: int = 
     if kind not in ("shared 3x3", "local 3x3", "shared 1x1"):
         raise ValueError(f"unknown kind {kind!r}")
     grid = 1 if global_pool else 4
-    channels, sizes, layers = [3, width, 2 * width, 4 * width], [32, 16, 8], []
+    channels, sizes = [3, width, 2 * width, 4 * width], [32, 16, 8]
+    layers: list[nn.Module] = []
     for i, size in enumerate(sizes):
         c_in, c_out = channels[i], channels[i + 1]
         if kind == "local 3x3":
