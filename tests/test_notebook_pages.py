@@ -83,7 +83,7 @@ def test_a_run_tag_on_a_markdown_cell_is_an_error():
 
 
 @pytest.mark.parametrize(("text", "reason"), [
-    ('{"cells": [', "nb.ipynb: not a notebook: the file is not valid JSON (Expecting value at line 1, column 12"),
+    ('{"cells": [', "nb.ipynb: not a notebook: the file is not valid JSON (Expecting value: line 1, column 12"),
     ('{"nbformat": 3, "worksheets": []}', "nb.ipynb: not a notebook: the JSON has no 'cells' list"),
     ('{"nbformat": 3, "cells": []}', "nb.ipynb: nbformat 3 is not supported"),
     ('{"nbformat": 4, "cells": [{"cell_type": "heading"}]}', "nb.ipynb: cell 1: not a notebook cell"),

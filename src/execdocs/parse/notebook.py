@@ -98,7 +98,7 @@ def _load(text: str, name: str) -> list[dict]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise MalformedNotebook(name, 0, f"not a notebook: the file is not valid JSON ({err.msg} at line "
+        raise MalformedNotebook(name, 0, f"not a notebook: the file is not valid JSON ({err.msg}: line "
                                 f"{err.lineno}, column {err.colno} of the file); {fix}") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise MalformedNotebook(name, 0, f"not a notebook: the JSON has no 'cells' list; {fix}")
