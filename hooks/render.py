@@ -8,14 +8,15 @@ becomes HTML here; the search plugin indexes the sealed page (on_page_context ru
 """
 from mkdocs.utils.meta import get_data
 
+from execdocs.parse.notebook import is_notebook
 from execdocs.render.quiz_seal import seal_quizzes
 from execdocs.workspace import workspace
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
     ws = workspace(config.config_file_path)
-    if ws.build is None or page.file.src_uri not in ws.build.pages:
-        return markdown
+    if ws.build is None or page.file.src_uri not in ws.build.pages or is_notebook(page.file.src_uri):
+        return markdown  # a notebook page is rendered by mkdocs-jupyter from its executed notebook
     body, _meta = get_data(ws.render(page.file.src_uri))
     return body
 

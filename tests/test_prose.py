@@ -37,6 +37,7 @@ NOT_PROSE = ", ".join([
     "details.example",                                               # collapsed outputs
     ".quiz-options", ".quiz-header", ".quiz-feedback", ".quiz-controls", ".quiz-badge",
     ".quiz-progress", ".exec-provenance", ".exec-output", ".headerlink", ".md-source-file",
+    ".clipboard-copy-txt", ".jp-OutputArea", ".celltoolbar",  # notebook pages: copy text, outputs, tags
 ])
 BLOCKS = ["p", "li", "dd", "dt", "blockquote", "div", "details", "td", "th", "br"]
 ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|Fig|fig|No)\.", re.UNICODE)

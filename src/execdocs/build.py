@@ -16,13 +16,17 @@ from pathlib import Path
 
 from .check import claims, skipif, tree_guard
 from .check.checks import check_page
+from .check.saved_outputs import stale_saved_outputs
 from .check.stale import orphan_problem, orphan_records, remove_orphan, stale_entries
 from .check.variants import claimed, fragile_problems, unrepeatable_problems
 from .model import Block, BlockKey, BlockResult, Chain, Figure, Page
+from .parse.notebook import SUFFIX as NOTEBOOK
+from .parse.notebook import NotebookPage, parse_notebook
 from .parse.page import parse
 from .parse.sources import read_source
 from .problem import Problem
 from .render import downloads, notebooks
+from .render.notebook_page import executed_notebook, notebook_text
 from .render.page import FigureUrl, provenance_markdown, render_page, timing_table
 from .run import landlock
 from .run.execute import Zygote, run_chains
@@ -39,8 +43,8 @@ Log = Callable[[str], None]
 
 
 def page_files(docs_dir: Path) -> list[Path]:
-    """The Markdown sources of a site (generated folders left out)."""
-    return sorted(p for p in docs_dir.rglob("*.md")
+    """The pages of a site: Markdown and notebooks (generated folders left out)."""
+    return sorted(p for pattern in ("*.md", "*" + NOTEBOOK) for p in docs_dir.rglob(pattern)
                   if p.relative_to(docs_dir).parts[0] not in GENERATED_DIRS)
 
 
@@ -78,6 +82,7 @@ class Build:
         self.repeat_results: dict[BlockKey, BlockResult] = {}  # accept: claim chains run a second time
         self.made_on: dict | None = None  # accept: where the records are made (platform of each variant)
         self.wheel: str | None = None  # set when downloads are published (publish.site_files): pages link them
+        self.notes: list[str] = []  # worth telling the author, never a failure (a notebook's stale saved outputs)
 
     # -- plan ----------------------------------------------------------------------------
     def plan(self) -> None:
@@ -93,6 +98,8 @@ class Build:
         text, error = read_source(path, name)
         if error is not None:
             self.pages[name] = Page(name, text, errors=(error,))
+        elif name.endswith(NOTEBOOK):
+            self.pages[name] = parse_notebook(text, name)
         else:
             self.add_page(name, text, notebooks.snippet_blocks(path) if snippet else None)
 
@@ -269,6 +276,8 @@ class Build:
                              for d in claims.sentence_drifts(page, b, record, self.device)]
             self.problems.extend(problems)
             self.recorded[page.name] = record.recorded
+            if isinstance(page, NotebookPage) and (note := stale_saved_outputs(page, self.results)):
+                self.notes.append(note)
         if not (settings.accept and settings.accept_pages is None):  # a full accept removes them
             self.problems.extend(orphan_problem(path) for path in orphan_records(settings.records_dir, self.pages))
 
@@ -323,6 +332,8 @@ class Build:
         self.execute_repeat()
         self.check()
         self.accept()
+        for note in self.notes:
+            self.log(note)
         self.log(self.summary())
         return self
 
@@ -336,6 +347,9 @@ class Build:
                  if self.wheel and downloads.wants_downloads(page) else "")
         if page.kind == "snippet":
             return notebooks.render_snippet(page, self.results, self.problems, url, provenance, links)
+        if isinstance(page, NotebookPage):  # what mkdocs-jupyter renders: the executed notebook
+            links = downloads.links_html(name, self.wheel) if links and self.wheel else ""
+            return notebook_text(executed_notebook(page, self.results, self.problems, url, provenance, links))
         return render_page(page, self.results, self.problems, url, provenance, links)
 
     def summary(self) -> str:

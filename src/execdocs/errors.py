@@ -9,8 +9,14 @@ from __future__ import annotations
 
 
 def where(page: str, line: int) -> str:
-    """page:line as an author finds it (snippets are named from the project root)."""
-    return f"{page.removeprefix('../')}:{max(line, 1)}"
+    """page:line as an author finds it (snippets are named from the project root).
+
+    A notebook's blocks are numbered by cell (``parse.notebook``): ``page.ipynb: cell N``, or the
+    notebook alone for what concerns the whole file (line 0)."""
+    name = page.removeprefix("../")
+    if name.endswith(".ipynb"):
+        return f"{name}: cell {line}" if line > 0 else name
+    return f"{name}:{max(line, 1)}"
 
 
 class ExecDocsError(Exception):

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from .build import Build
 from .model import Page
+from .parse.notebook import NotebookPage
 from .render import downloads, notebooks
 from .render.notebooks import site_page
+from .store.files import write_atomic
 from .store.wheel import build_wheel
 
 
@@ -18,6 +20,8 @@ def page_parts(page: Page) -> tuple[str, list[downloads.Part]]:
     """(title, parts) of a Markdown page or a snippet."""
     if page.kind == "snippet":
         return notebooks.snippet_title(page.markdown, Path(page.name).stem), notebooks.snippet_parts(page)
+    if isinstance(page, NotebookPage):
+        return downloads.page_title(notebook_parts(page), Path(page.name).stem)
     return downloads.page_title(downloads.page_parts(page), Path(page.name).stem)
 
 
@@ -39,6 +43,34 @@ def site_files(session: Build, site_url: str) -> dict[str, bytes]:
         files[f"{stem}.ipynb"] = downloads.notebook_bytes(nb)
         files[f"{stem}.py"] = downloads.script(nb).encode()
     return files
+
+
+def notebook_parts(page: NotebookPage) -> list[downloads.Part]:
+    """A notebook page's cells as download parts: prose, its blocks, and a skipped cell as a listing."""
+    parts: list[downloads.Part] = []
+    for cell in page.cells:
+        if cell.block is not None:
+            parts.append(page.blocks[cell.block])
+        elif cell.kind == "markdown":
+            parts.append(downloads.Prose(cell.source))
+        elif cell.kind == "code" and cell.source.strip():
+            listing = f"```python\n{cell.source.rstrip()}\n```"
+            parts.append(downloads.Prose(f"Not run by the site (`skip-execution`):\n\n{listing}"))
+    return parts
+
+
+def notebook_pages(session: Build, folder: Path) -> dict[str, Path]:
+    """Write each notebook page's executed notebook into ``folder`` (the build's, never docs/).
+
+    mkdocs-jupyter renders these files instead of the author's (``hooks/notebooks.py``); a
+    malformed notebook has none, and is reported instead of rendered."""
+    written = {}
+    for name, page in session.pages.items():
+        if isinstance(page, NotebookPage) and page.cells:
+            path = Path(folder) / name
+            write_atomic(path, session.render(name, figure_prefix="../" * name.count("/")).encode())
+            written[name] = path
+    return written
 
 
 def snippet_pages(session: Build) -> dict[str, str]:

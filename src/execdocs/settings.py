@@ -86,6 +86,11 @@ class Settings:
         return self.project_root / "snippets"
 
     @property
+    def rendered_dir(self) -> Path:
+        """The build's own folder for the executed notebooks mkdocs-jupyter renders (never docs/)."""
+        return self.project_root / ".cache" / "execdocs-notebooks"
+
+    @property
     def report_dir(self) -> Path:
         return self.drift_report_dir or self.project_root / "drift-report"
 

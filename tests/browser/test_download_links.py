@@ -17,10 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def learner_pages() -> set[str]:
-    """docs/*.md with a python block and no ``notebook: false`` front matter, and every snippet."""
+    """docs/*.md with a python block and no ``notebook: false`` front matter, docs/*.ipynb, every snippet."""
     pages = {f"{p.stem}.html" for p in (ROOT / "docs").glob("*.md")
              if "\n```python\n" in p.read_text() and not re.match(r"---\n(.*\n)*?notebook:\s*false", p.read_text())}
-    return pages | {f"notebooks/{p.stem}.html" for p in (ROOT / "snippets").glob("*.py")}
+    notebooks = {f"{p.stem}.html" for p in (ROOT / "docs").glob("*.ipynb")}  # notebook pages: every one
+    return pages | notebooks | {f"notebooks/{p.stem}.html" for p in (ROOT / "snippets").glob("*.py")}
 
 
 def test_every_learner_page_offers_downloads(site_dir, bx):

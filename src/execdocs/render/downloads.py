@@ -67,6 +67,18 @@ def links_markdown(site_page: str, wheel: str) -> str:
             "{ .exec-downloads }")
 
 
+def links_html(site_page: str, wheel: str) -> str:
+    """The same links as HTML, for a notebook page (nbconvert's Markdown has no attribute lists)."""
+    stem = download_stem(site_page)
+    up = "../" * site_page.count("/")
+    name = stem.rsplit("/", 1)[-1]
+    return (f'<p class="exec-downloads"><a href="{up}{stem}.ipynb" download="{name}.ipynb">Download notebook '
+            f'(.ipynb)</a> · <a href="{up}{stem}.py" download="{name}.py">script (.py)</a> · '
+            f'<a href="{up}{FOLDER}/{wheel}" download="{wheel}">cnnlab wheel</a>: they run with torch, '
+            "torchvision and matplotlib, and their first cell installs <code>cnnlab</code>, this site's "
+            "teaching package.</p>")
+
+
 def page_parts(page: Page) -> list[Part]:
     """A Markdown page cut into prose and blocks (a block's expected-output fence goes with it)."""
     lines = page.markdown.split("\n")

@@ -187,5 +187,7 @@ def run_chain(chain: Chain, send, docs_dir: str, run_dir: str, threads: int = 1)
         problem = problem or _stray_failure(run_dir, artifacts.path)
         result = dataclasses.replace(result, artifacts=written, failure=result.failure or problem)
         send(result)
-        if result.exception is not None or result.failure is not None:
+        # a block meant to raise does not end its chain: a notebook's raises-exception cell sits
+        # between cells that share its namespace, as in a kernel
+        if result.failure is not None or (result.exception is not None and not block.expects_exception):
             break
