@@ -55,11 +55,15 @@ def download_stem(site_page: str) -> str:
     return f"{FOLDER}/{site_page.rsplit('.', 1)[0]}"
 
 
+def _link_targets(site_page: str) -> tuple[str, str, str]:
+    """(download stem, the way up from the page to the site root, the file name) of a page."""
+    stem = download_stem(site_page)
+    return stem, "../" * site_page.count("/"), stem.rsplit("/", 1)[-1]
+
+
 def links_markdown(site_page: str, wheel: str) -> str:
     """The page's download links (relative to the page), a paragraph under its title."""
-    stem = download_stem(site_page)
-    up = "../" * site_page.count("/")
-    name = stem.rsplit("/", 1)[-1]
+    stem, up, name = _link_targets(site_page)
     return (f'[Download notebook (.ipynb)]({up}{stem}.ipynb){{ download="{name}.ipynb" }} · '
             f'[script (.py)]({up}{stem}.py){{ download="{name}.py" }} · '
             f'[cnnlab wheel]({up}{FOLDER}/{wheel}){{ download="{wheel}" }}: they run with torch, torchvision '
@@ -69,9 +73,7 @@ def links_markdown(site_page: str, wheel: str) -> str:
 
 def links_html(site_page: str, wheel: str) -> str:
     """The same links as HTML, for a notebook page (nbconvert's Markdown has no attribute lists)."""
-    stem = download_stem(site_page)
-    up = "../" * site_page.count("/")
-    name = stem.rsplit("/", 1)[-1]
+    stem, up, name = _link_targets(site_page)
     return (f'<p class="exec-downloads"><a href="{up}{stem}.ipynb" download="{name}.ipynb">Download notebook '
             f'(.ipynb)</a> · <a href="{up}{stem}.py" download="{name}.py">script (.py)</a> · '
             f'<a href="{up}{FOLDER}/{wheel}" download="{wheel}">cnnlab wheel</a>: they run with torch, '
