@@ -10,7 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
-from execdocs.check.noise import judge
+from execdocs.check.noise import MARGIN, judge
 
 
 def entries(record: dict):
@@ -24,6 +24,8 @@ def main() -> None:
     parser.add_argument("--records", default="records")
     parser.add_argument("--other")
     args = parser.parse_args()
+    print(f"widest band: lo-hi, ± the margin a build allows (MARGIN {MARGIN:g} x the recorded noise scale), "
+          "and the allowed width relative to the number (absolute below 1)")
     print(f"{'page':32} exact banded {'widest band (relative width)':34} | other machine: inside outside")
     totals = [0, 0, 0, 0]
     for path in sorted(Path(args.records).glob("*.json")):
@@ -39,7 +41,8 @@ def main() -> None:
             banded += output.get("noise") == "banded"
             exact += output.get("noise") == "exact"
             for stream in bands.values():
-                for _, lo, hi, margin in stream:
+                for _, lo, hi, scale in stream:
+                    margin = MARGIN * scale
                     width = (hi - lo + 2 * margin) / max(abs(lo), abs(hi), 1.0)  # below 1: absolute
                     if width > widest:
                         widest, shown = width, f"{lo:g}-{hi:g} ±{margin:.2g} ({width:.1%})"

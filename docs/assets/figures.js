@@ -50,7 +50,8 @@
     var wide = shown > 0 && shown > frame.clientWidth + 1;
     frame.classList.toggle("exec-figure-wide", wide);
     var cue = cueOf(frame);
-    if (!wide) {
+    if (!wide) {  // it fits (again): no cue and no faded edge
+      frame.classList.remove("exec-figure-more-right", "exec-figure-more-left");
       if (cue) cue.remove();
       return;
     }

@@ -34,7 +34,8 @@ def figure_html(figure: Figure, url: str) -> str:
     if figure.text_px:
         readable = min(figure.width, math.ceil(figure.width * READABLE_PX / figure.text_px))
         attrs += f' data-text-px="{figure.text_px:g}" style="--exec-readable-width: {readable}px"'
-    return f"<p><img {attrs}></p>"
+    # a link to its own bitmap, as on a Markdown page: a figure wider than a phone opens full size
+    return f'<p><a class="exec-figure-open" href="{html.escape(url)}"><img {attrs}></a></p>'
 
 
 def outputs(cell_result: BlockResult, output: str, expects_exception: bool, figure_url: FigureUrl) -> list[dict]:
